@@ -1,0 +1,74 @@
+import BookModel
+import Foundation
+
+/// Compiler-style output: `file:line:col: error[code]: message`, the source line, a caret
+/// under the problem and a help line; then the completeness report and a summary.
+public struct HumanFormatter {
+    public let color: Bool
+
+    public init(color: Bool) { self.color = color }
+
+    private func paint(_ text: String, _ code: String) -> String { color ? "\u{1B}[\(code)m\(text)\u{1B}[0m" : text }
+
+    public func format(_ report: CheckReport, sources: [String: String]) -> String {
+        var out = ""
+        var lineCache: [String: [Substring]] = [:]
+        for diagnostic in report.diagnostics {
+            let lines = lineCache[diagnostic.location.file] ?? sources[diagnostic.location.file].map {
+                $0.split(separator: "\n", omittingEmptySubsequences: false)
+            } ?? []
+            lineCache[diagnostic.location.file] = lines
+            out += format(diagnostic, lines: lines)
+            out += "\n"
+        }
+        out += completeness(report.completeness)
+        out += "\n"
+        let summary = report.summaryLine
+        out += paint(summary, report.passed ? "1;32" : "1;31") + "\n"
+        return out
+    }
+
+    public func format(_ d: Diagnostic, lines: [Substring]) -> String {
+        let severity = d.severity == .error ? paint("error", "1;31") : paint("warning", "1;33")
+        var out = paint("\(d.location):", "1") + " \(severity)\(paint("[\(d.code.rawValue)]", "2")): \(paint(d.message, "1"))\n"
+        let loc = d.location
+        let gutter = String(repeating: " ", count: max(4, String(loc.line).count + 1))
+        if loc.line > 0, loc.line <= lines.count {
+            let source = lines[loc.line - 1].replacingOccurrences(of: "\t", with: " ")
+            let number = String(loc.line)
+            let pad = String(repeating: " ", count: gutter.count - number.count)
+            out += paint("\(pad)\(number) |", "34") + " \(source)\n"
+            if loc.column > 0 {
+                let available = max(1, source.count - loc.column + 1)
+                let length = min(loc.length, available)
+                let marker = "^" + String(repeating: "~", count: max(0, length - 1))
+                out += paint("\(gutter)  |", "34") + " " + String(repeating: " ", count: loc.column - 1)
+                    + paint(marker, d.severity == .error ? "1;31" : "1;33") + "\n"
+            }
+        }
+        if let suggestion = d.suggestion {
+            out += "\(gutter)  " + paint("= help:", "1;36") + " \(suggestion)\n"
+        }
+        return out
+    }
+
+    func completeness(_ items: [CompletenessItem]) -> String {
+        guard !items.isEmpty else { return "" }
+        var out = paint("Completeness", "1") + "\n"
+        let width = items.map(\.rule.count).max() ?? 0
+        for item in items {
+            let ratio = "\(item.satisfied)/\(item.total)"
+            let percent = item.total == 0 ? 100 : Int((Double(item.satisfied) * 100 / Double(item.total)).rounded(.down))
+            let mark = item.isComplete ? paint("✓", "32") : paint("✗", "33")
+            let padding = String(repeating: " ", count: width - item.rule.count)
+            out += "  \(mark) \(item.rule)\(padding)  \(ratio.leftPadded(9))  \(String(percent).leftPadded(3))%\n"
+        }
+        return out
+    }
+}
+
+extension String {
+    func leftPadded(_ width: Int) -> String {
+        count >= width ? self : String(repeating: " ", count: width - count) + self
+    }
+}

@@ -1,0 +1,264 @@
+import BookModel
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The content folder after loading: settings, documents, other files, and the problems found.
+public struct LoadedContent: Sendable {
+    public let config: BookConfig
+    public let documents: [SourceDocument]
+    /// Paths (relative to the content folder) of files that are not documents (images, PDFs, ...).
+    public let assets: Set<String>
+    public let diagnostics: [Diagnostic]
+    /// The decoded text of every file read, by display path, for showing source lines.
+    public let sources: [String: String]
+}
+
+/// Reads a content folder: finds the files of every kind, decodes them, splits front matter
+/// from the body, parses the YAML with positions and reads the Markdown's headings and links.
+/// Files are read and parsed in parallel, except cmark-gfm, which runs one page at a time.
+public enum ContentLoader {
+    public struct FolderError: Error, CustomStringConvertible {
+        public let description: String
+    }
+
+    /// - Parameter display: the content folder as the user named it, used in diagnostics.
+    /// - Throws: `FolderError` when the folder itself cannot be read (a usage or I/O failure).
+    public static func load(folder: String, display: String? = nil) throws -> LoadedContent {
+        let display = display ?? folder
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: folder, isDirectory: &isDirectory), isDirectory.boolValue else {
+            throw FolderError(description: "content folder \"\(display)\" does not exist or is not a folder")
+        }
+        var diagnostics: [Diagnostic] = []
+        let prefix = display.hasSuffix("/") ? display : display + "/"
+        let root = URL(fileURLWithPath: folder).standardizedFileURL.resolvingSymlinksInPath().path
+
+        var files: [String] = []
+        var assets = Set<String>()
+        walk(root: root, relative: "", files: &files, diagnostics: &diagnostics, prefix: prefix)
+        files.sort()
+
+        // Classify.
+        struct Job { let path: String; let kind: Kind }
+        var jobs: [Job] = []
+        var hasBook = false
+        for path in files {
+            if path == "book.yml" { hasBook = true; continue }
+            let parts = path.split(separator: "/")
+            guard path.hasSuffix(".md") else { assets.insert(path); continue }
+            if parts.count >= 2, let kind = Kind(folder: String(parts[0])) {
+                jobs.append(Job(path: path, kind: kind))
+            } else {
+                let folders = Kind.allCases.map { $0.folder + "/" }.joined(separator: ", ")
+                diagnostics.append(Diagnostic(.unknownFolder, at: SourceLocation(file: prefix + path),
+                    "\(path) is not in the folder of any kind, so it is not part of the book",
+                    suggestion: "move it into one of \(folders)"))
+            }
+        }
+
+        // Read and parse every document, in parallel.
+        var results = [LoadedFile?](repeating: nil, count: jobs.count)
+        results.withUnsafeMutableBufferPointer { out in
+            let base = out.baseAddress!
+            DispatchQueue.concurrentPerform(iterations: jobs.count) { i in
+                let job = jobs[i]
+                (base + i).pointee = loadDocument(root: root, path: job.path, kind: job.kind, prefix: prefix)
+            }
+        }
+        var documents: [SourceDocument] = []
+        var sources: [String: String] = [:]
+        for case let result? in results {
+            diagnostics += result.diagnostics
+            if let document = result.document { documents.append(document) }
+            if let text = result.text { sources[prefix + result.path] = text }
+        }
+
+        // book.yml.
+        var config = BookConfig(title: "")
+        let bookDisplay = prefix + "book.yml"
+        if hasBook {
+            switch readText(root + "/book.yml", display: bookDisplay) {
+            case .failure(let diagnostic):
+                diagnostics.append(diagnostic)
+            case .success(let text):
+                sources[bookDisplay] = text
+                switch FrontMatter.parse(text, firstLine: 1, file: bookDisplay) {
+                case .failure(let f):
+                    diagnostics.append(Diagnostic(.invalidYAML, at: SourceLocation(file: bookDisplay, line: f.line, column: f.column), f.message))
+                case .success(let node):
+                    let node = node ?? YAMLNode(.mapping([]), at: SourceLocation(file: bookDisplay, line: 1, column: 1))
+                    if case .mapping = node.value {
+                        let (decoded, found) = ModelBuilder.decodeConfig(node)
+                        config = decoded
+                        diagnostics += found
+                    } else {
+                        diagnostics.append(Diagnostic(.frontMatterNotMapping, at: node.location,
+                            "book.yml must be a mapping of settings (title: ...), not \(node.shapeName)"))
+                    }
+                }
+            }
+        } else {
+            diagnostics.append(Diagnostic(.missingBookFile, at: SourceLocation(file: bookDisplay),
+                "the content folder has no book.yml", suggestion: "create it with at least \"title: <the book's title>\""))
+        }
+        return LoadedContent(config: config, documents: documents, assets: assets, diagnostics: diagnostics, sources: sources)
+    }
+
+    struct LoadedFile {
+        let path: String
+        var document: SourceDocument?
+        var diagnostics: [Diagnostic] = []
+        var text: String?
+    }
+
+    static func loadDocument(root: String, path: String, kind: Kind, prefix: String) -> LoadedFile {
+        let display = prefix + path
+        var result = LoadedFile(path: path)
+        let text: String
+        switch readText(root + "/" + path, display: display) {
+        case .failure(let diagnostic):
+            result.diagnostics.append(diagnostic)
+            return result
+        case .success(let decoded):
+            text = decoded
+        }
+        result.text = text
+        let id = String(path.split(separator: "/").last!.dropLast(3))
+        func document(_ frontMatter: YAMLNode?, body: String, bodyLine: Int) -> SourceDocument {
+            SourceDocument(kind: kind, id: id, path: path, displayPath: display, frontMatter: frontMatter,
+                           body: body, bodyLine: bodyLine,
+                           markdown: MarkdownFactsReader.read(body, firstLine: bodyLine))
+        }
+        if text.allSatisfy(\.isWhitespace) {
+            result.diagnostics.append(Diagnostic(.emptyFile, at: SourceLocation(file: display),
+                "the file is empty", suggestion: "start it with front matter: ---, title: ..., ---"))
+            result.document = document(nil, body: "", bodyLine: 1)
+            return result
+        }
+        switch FrontMatter.split(text) {
+        case .failure(.missing):
+            result.diagnostics.append(Diagnostic(.missingFrontMatter, at: SourceLocation(file: display, line: 1, column: 1),
+                "the file does not start with front matter",
+                suggestion: "the first line must be \"---\", followed by the fields (title: ...) and a closing \"---\""))
+            result.document = document(nil, body: text, bodyLine: 1)
+        case .failure(.unclosed):
+            result.diagnostics.append(Diagnostic(.unclosedFrontMatter, at: SourceLocation(file: display, line: 1, column: 1, length: 3),
+                "the front matter opened here is never closed", suggestion: "add a line \"---\" after the last field"))
+            result.document = document(nil, body: "", bodyLine: 1)
+        case .success(let split):
+            var frontMatter: YAMLNode?
+            switch FrontMatter.parse(split.yaml, firstLine: split.yamlLine, file: display) {
+            case .failure(let f):
+                result.diagnostics.append(Diagnostic(.invalidYAML, at: SourceLocation(file: display, line: f.line, column: f.column),
+                                                     "invalid YAML in front matter: \(f.message)"))
+            case .success(let node):
+                let opening = SourceLocation(file: display, line: 1, column: 1, length: 3)
+                guard let node else {
+                    frontMatter = YAMLNode(.mapping([]), at: opening)
+                    break
+                }
+                if case .mapping(let pairs) = node.value {
+                    // Point "missing field" problems at the opening `---`.
+                    frontMatter = YAMLNode(.mapping(pairs), at: opening)
+                } else {
+                    result.diagnostics.append(Diagnostic(.frontMatterNotMapping, at: node.location,
+                        "front matter must be a mapping of fields (title: ...), not \(node.shapeName)"))
+                }
+            }
+            result.document = document(frontMatter, body: split.body, bodyLine: split.bodyLine)
+        }
+        return result
+    }
+
+    /// Reads and decodes one file, or a diagnostic saying why it cannot be.
+    static func readText(_ fullPath: String, display: String) -> Result<String, Diagnostic> {
+        guard let bytes = readBytes(fullPath) else {
+            let reason = String(cString: strerror(errno))
+            return .failure(Diagnostic(.ioError, at: SourceLocation(file: display), "cannot read the file: \(reason)"))
+        }
+        switch TextDecoding.decode(bytes) {
+        case .success(let text):
+            return .success(text)
+        case .failure(.binary(let line)):
+            return .failure(Diagnostic(.binaryFile, at: SourceLocation(file: display, line: line),
+                "the file contains NUL bytes: it is not a text file"))
+        case .failure(.invalidUTF8(let line, let column)):
+            return .failure(Diagnostic(.invalidEncoding, at: SourceLocation(file: display, line: line, column: column),
+                "the file is not valid UTF-8", suggestion: "save the file in the UTF-8 encoding"))
+        }
+    }
+
+    /// The whole file, read with POSIX calls (Foundation's readers are slower here).
+    static func readBytes(_ path: String) -> [UInt8]? {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { return nil }
+        defer { close(fd) }
+        var st = stat()
+        guard fstat(fd, &st) == 0 else { return nil }
+        var bytes = [UInt8](repeating: 0, count: max(0, Int(st.st_size)))
+        var filled = 0
+        while true {
+            if filled == bytes.count { bytes.append(contentsOf: [UInt8](repeating: 0, count: 65_536)) }
+            let n = bytes.withUnsafeMutableBytes { read(fd, $0.baseAddress! + filled, $0.count - filled) }
+            if n < 0 {
+                if errno == EINTR { continue }
+                return nil
+            }
+            if n == 0 { break }
+            filled += n
+        }
+        bytes.removeSubrange(filled...)
+        return bytes
+    }
+
+    /// Lists the regular files below `root` (relative paths), skipping hidden entries.
+    /// Symbolic links to files inside the folder are followed; others are reported.
+    static func walk(root: String, relative: String, files: inout [String], diagnostics: inout [Diagnostic], prefix: String) {
+        let folder = relative.isEmpty ? root : root + "/" + relative
+        guard let dir = opendir(folder) else {
+            diagnostics.append(Diagnostic(.ioError, at: SourceLocation(file: prefix + relative),
+                "cannot read the folder: \(String(cString: strerror(errno)))"))
+            return
+        }
+        defer { closedir(dir) }
+        var entries: [(String, UInt8)] = []
+        while let entry = readdir(dir) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
+                String(cString: raw.bindMemory(to: CChar.self).baseAddress!)
+            }
+            if name.hasPrefix(".") { continue }
+            entries.append((name, entry.pointee.d_type))
+        }
+        for (name, type) in entries.sorted(by: { $0.0 < $1.0 }) {
+            let path = relative.isEmpty ? name : relative + "/" + name
+            let full = root + "/" + path
+            var kind = type
+            if kind == UInt8(DT_UNKNOWN) || kind == UInt8(DT_LNK) {
+                var st = stat()
+                if type == UInt8(DT_LNK) {
+                    guard let real = realpath(full, nil) else {
+                        diagnostics.append(Diagnostic(.ioError, at: SourceLocation(file: prefix + path), "broken symbolic link"))
+                        continue
+                    }
+                    let target = String(cString: real)
+                    free(real)
+                    guard target.hasPrefix(root + "/"), stat(target, &st) == 0, (st.st_mode & S_IFMT) == S_IFREG else {
+                        diagnostics.append(Diagnostic(.ioError, at: SourceLocation(file: prefix + path),
+                            "symbolic link to \(target) is not followed: only links to files inside the content folder are"))
+                        continue
+                    }
+                    kind = UInt8(DT_REG)
+                } else if stat(full, &st) == 0 {
+                    kind = (st.st_mode & S_IFMT) == S_IFDIR ? UInt8(DT_DIR) : (st.st_mode & S_IFMT) == S_IFREG ? UInt8(DT_REG) : 0
+                }
+            }
+            if kind == UInt8(DT_DIR) {
+                walk(root: root, relative: path, files: &files, diagnostics: &diagnostics, prefix: prefix)
+            } else if kind == UInt8(DT_REG) {
+                files.append(path)
+            }
+        }
+    }
+}

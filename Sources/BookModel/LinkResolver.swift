@@ -1,0 +1,130 @@
+/// Resolves the relative links written in bodies (`../scripts/greeting.md#что-говорить`)
+/// against the content folder: to a document and anchor, an asset, or nothing.
+public struct LinkResolver: Sendable {
+    private let byPath: [String: SourceDocument]
+    private let assets: Set<String>
+    private let byFileName: [String: [String]]
+
+    public init(documents: [SourceDocument], assets: Set<String>) {
+        var byPath: [String: SourceDocument] = [:]
+        for doc in documents where byPath[doc.path] == nil { byPath[doc.path] = doc }
+        self.byPath = byPath
+        self.assets = assets
+        byFileName = Dictionary(grouping: byPath.keys.sorted(), by: { $0.split(separator: "/").last.map(String.init) ?? $0 })
+    }
+
+    /// True for `https:`, `mailto:`, `tel:` and other links with a scheme, and `//host/...`.
+    public static func isExternal(_ destination: String) -> Bool {
+        if destination.hasPrefix("//") { return true }
+        guard let colon = destination.firstIndex(of: ":") else { return false }
+        let scheme = destination[..<colon]
+        guard let first = scheme.first, first.isASCII, first.isLetter else { return false }
+        return scheme.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "+" || $0 == "-" || $0 == ".") }
+    }
+
+    public func resolve(_ destination: String, from doc: SourceDocument) -> ResolvedLink {
+        if destination.isEmpty { return .broken(reason: "the link has no destination") }
+        if LinkResolver.isExternal(destination) { return .external }
+        var pathPart = Substring(destination)
+        var fragment: String?
+        if let hash = pathPart.firstIndex(of: "#") {
+            fragment = String(pathPart[pathPart.index(after: hash)...]).removingPercentEncodingSafely
+            pathPart = pathPart[..<hash]
+        }
+        if let query = pathPart.firstIndex(of: "?") { pathPart = pathPart[..<query] }
+        let path = String(pathPart).removingPercentEncodingSafely
+        if path.isEmpty {
+            guard let fragment else { return .broken(reason: "the link has no destination") }
+            if doc.markdown.anchors.contains(fragment) { return .sameDocument(anchor: fragment) }
+            return .broken(reason: "#\(fragment) is not a heading of this page")
+        }
+        if path.hasPrefix("/") {
+            return .broken(reason: "\"\(path)\" is an absolute path: link with a path relative to this file")
+        }
+        guard let target = LinkResolver.join(doc.path, path) else {
+            return .broken(reason: "\"\(path)\" points outside the content folder")
+        }
+        if let targetDoc = byPath[target] {
+            guard let fragment, !fragment.isEmpty else { return .document(targetDoc.key, anchor: nil) }
+            if targetDoc.markdown.anchors.contains(fragment) { return .document(targetDoc.key, anchor: fragment) }
+            return .broken(reason: "#\(fragment) is not a heading of \(targetDoc.displayPath)")
+        }
+        if assets.contains(target) { return .asset(path: target) }
+        return .broken(reason: "\"\(path)\" points at no file (resolved to \(target))")
+    }
+
+    /// A "did you mean" for a broken link: a document with the same file name elsewhere, or the
+    /// closest heading of the target.
+    public func suggestion(for destination: String, from doc: SourceDocument) -> String? {
+        var pathPart = Substring(destination)
+        var fragment: String?
+        if let hash = pathPart.firstIndex(of: "#") {
+            fragment = String(pathPart[pathPart.index(after: hash)...]).removingPercentEncodingSafely
+            pathPart = pathPart[..<hash]
+        }
+        let path = String(pathPart).removingPercentEncodingSafely
+        if let fragment {
+            let target = path.isEmpty ? doc : LinkResolver.join(doc.path, path).flatMap { byPath[$0] }
+            if let target, let near = Suggest.closest(to: fragment, in: target.markdown.headings.map(\.anchor)) {
+                return "did you mean \"\(path)#\(near)\"?"
+            }
+            if let target, path.isEmpty || byPath[LinkResolver.join(doc.path, path) ?? ""] != nil {
+                let list = target.markdown.headings.prefix(8).map { "#" + $0.anchor }
+                return list.isEmpty ? "the target has no headings" : "its headings are: " + list.joined(separator: ", ")
+            }
+        }
+        guard !path.isEmpty else { return nil }
+        let name = path.split(separator: "/").last.map(String.init) ?? path
+        var candidates = byFileName[name] ?? []
+        if candidates.isEmpty {
+            let near = Suggest.closest(to: name, in: byFileName.keys)
+            candidates = near.flatMap { byFileName[$0] } ?? []
+        }
+        guard let found = candidates.first else { return nil }
+        return "did you mean \"\(LinkResolver.relative(from: doc.path, to: found))\"?"
+    }
+
+    /// `steps/sales/a.md` + `../../scripts/b.md` → `scripts/b.md`; nil if it leaves the root.
+    public static func join(_ from: String, _ relative: String) -> String? {
+        var parts = from.split(separator: "/").dropLast().map(String.init)
+        for component in relative.split(separator: "/", omittingEmptySubsequences: true) {
+            switch component {
+            case ".": continue
+            case "..":
+                if parts.isEmpty { return nil }
+                parts.removeLast()
+            default: parts.append(String(component))
+            }
+        }
+        return parts.joined(separator: "/")
+    }
+
+    /// The relative path from the document at `from` to the file at `to` (both content paths).
+    public static func relative(from: String, to: String) -> String {
+        let a = from.split(separator: "/").dropLast()
+        let b = to.split(separator: "/")
+        var common = 0
+        while common < a.count, common < b.count - 1, a[a.startIndex + common] == b[common] { common += 1 }
+        let ups = Array(repeating: "..", count: a.count - common)
+        return (ups + b[common...].map(String.init)).joined(separator: "/")
+    }
+}
+
+extension String {
+    /// Percent-decoded, or unchanged when the escapes are not valid UTF-8.
+    var removingPercentEncodingSafely: String {
+        guard contains("%") else { return self }
+        var bytes: [UInt8] = []
+        var it = Array(utf8)[...]
+        while let b = it.popFirst() {
+            if b == UInt8(ascii: "%"), it.count >= 2,
+               let v = UInt8(String(decoding: it.prefix(2), as: UTF8.self), radix: 16) {
+                bytes.append(v)
+                it = it.dropFirst(2)
+            } else {
+                bytes.append(b)
+            }
+        }
+        return String(validating: bytes, as: UTF8.self) ?? self
+    }
+}

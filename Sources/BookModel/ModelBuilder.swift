@@ -1,0 +1,320 @@
+/// Builds the typed model of a book from its loaded documents: decodes front matter into
+/// entities, checks ids, resolves references and body links, and derives the indexes.
+/// Every problem found on the way becomes a diagnostic; nothing stops at the first one.
+public enum ModelBuilder {
+    static let commonFields = ["title", "summary", "tags", "owner", "reviewed"]
+
+    static func fields(of kind: Kind) -> [String] {
+        let own: [String] = switch kind {
+        case .journey: ["stages"]
+        case .step: ["responsible", "participants", "script", "standards", "situations", "channel", "timing"]
+        case .situation: ["responsible", "script", "escalation", "channel", "severity", "standards"]
+        case .role: ["reports_to"]
+        case .standard: ["category", "applies_to", "checks"]
+        case .script: ["channel", "phrases"]
+        case .term: ["aliases"]
+        case .page: ["order"]
+        }
+        return commonFields + own
+    }
+
+    /// - Parameter assets: paths (relative to the content folder) of files that are not
+    ///   documents, which body links may point at.
+    public static func build(config: BookConfig, documents: [SourceDocument], assets: Set<String> = []) -> (Book, [Diagnostic]) {
+        var diagnostics: [Diagnostic] = []
+        let documents = documents.sorted { $0.path < $1.path }
+
+        // Ids: valid and unique within a kind.
+        var firstPath: [EntityKey: String] = [:]
+        var unique: [SourceDocument] = []
+        for doc in documents {
+            if !Identifier.isValid(doc.id) {
+                let hint = Identifier.suggestion(for: doc.id).map { "rename the file to \"\($0).md\"" }
+                diagnostics.append(Diagnostic(.invalidID, at: SourceLocation(file: doc.displayPath),
+                    "\"\(doc.id)\" is not a valid id: a file name must be lower-case Latin letters, digits and hyphens",
+                    suggestion: hint))
+            }
+            if let other = firstPath[doc.key] {
+                diagnostics.append(Diagnostic(.duplicateID, at: SourceLocation(file: doc.displayPath),
+                    "\(doc.kind.rawValue) id \"\(doc.id)\" is already used by \(other)",
+                    suggestion: "ids are file names and must be unique within a kind: rename one of the files"))
+                continue
+            }
+            firstPath[doc.key] = doc.displayPath
+            unique.append(doc)
+        }
+
+        // Front matter -> entities.
+        var entities: [EntityKey: Entity] = [:]
+        for doc in unique {
+            guard let frontMatter = doc.frontMatter else { continue }
+            let (entity, found) = decode(doc, frontMatter)
+            diagnostics += found
+            if let entity { entities[entity.key] = entity }
+        }
+
+        // References.
+        var index = BookIndex()
+        var backlinks: [EntityKey: Set<Backlink>] = [:]
+        let idsByKind = Dictionary(grouping: entities.keys, by: \.kind).mapValues { $0.map(\.id) }
+        for key in entities.keys.sorted() {
+            let entity = entities[key]!
+            for (field, kind, ref) in entity.references {
+                let target = EntityKey(kind, ref.id)
+                if entities[target] != nil {
+                    if target != key { backlinks[target, default: []].insert(Backlink(from: key, field: field)) }
+                    continue
+                }
+                let name = field == "stages.steps" ? "steps" : field
+                let hint = Suggest.closest(to: ref.id, in: idsByKind[kind] ?? []).map { "did you mean \"\($0)\"?" }
+                let at = ref.location.spanning(ref.id)
+                if let other = Kind.allCases.first(where: { entities[EntityKey($0, ref.id)] != nil }) {
+                    diagnostics.append(Diagnostic(.wrongKindReference, at: at,
+                        "\(name) \"\(ref.id)\" is \(other.withArticle), not \(kind.withArticle)", suggestion: hint))
+                } else {
+                    diagnostics.append(Diagnostic(.unknownReference, at: at,
+                        "\(name) \"\(ref.id)\" is not \(kind.withArticle)", suggestion: hint))
+                }
+            }
+        }
+
+        // Body links.
+        let resolver = LinkResolver(documents: unique, assets: assets)
+        var links: [String: [(link: BodyLink, target: ResolvedLink)]] = [:]
+        for doc in unique {
+            var resolved: [(link: BodyLink, target: ResolvedLink)] = []
+            for link in doc.markdown.links {
+                let target = resolver.resolve(link.destination, from: doc)
+                resolved.append((link, target))
+                let at = SourceLocation(file: doc.displayPath, line: link.line, column: link.column, length: link.length)
+                switch target {
+                case .broken(let reason):
+                    let code: DiagnosticCode = reason.hasPrefix("#") ? .brokenAnchor : .brokenLink
+                    diagnostics.append(Diagnostic(code, at: at, reason,
+                        suggestion: resolver.suggestion(for: link.destination, from: doc)))
+                case .document(let target, _):
+                    if target != doc.key, entities[doc.key] != nil {
+                        backlinks[target, default: []].insert(Backlink(from: doc.key, field: "link"))
+                    }
+                case .external, .asset, .sameDocument:
+                    break
+                }
+            }
+            links[doc.path] = resolved
+        }
+        index.backlinks = backlinks.mapValues { $0.sorted() }
+
+        derive(&index, entities)
+        let book = Book(config: config, entities: entities, documents: documents, index: index, links: links)
+        return (book, diagnostics)
+    }
+
+    // MARK: - Decoding
+
+    static func decode(_ doc: SourceDocument, _ frontMatter: YAMLNode) -> (Entity?, [Diagnostic]) {
+        let r = FieldReader(frontMatter, allowed: fields(of: doc.kind), subject: doc.kind.withArticle)
+        var extra: [Diagnostic] = []
+        let title = r.text("title", required: true)
+        let summary = r.text("summary")
+        let tags = r.texts("tags")
+        let owner = r.reference("owner")
+        let reviewed = r.day("reviewed")
+        let details: Details
+        switch doc.kind {
+        case .journey:
+            var stages: [Stage] = []
+            for node in r.items("stages", required: true) {
+                let (stage, found) = decodeStage(node)
+                extra += found
+                if let stage { stages.append(stage) }
+            }
+            details = .journey(Journey(stages: stages))
+        case .step:
+            details = .step(Step(
+                responsible: r.reference("responsible", required: true, one: " (one process, one owner)"),
+                participants: r.references("participants"),
+                scripts: r.references("script", required: true),
+                standards: r.references("standards"),
+                situations: r.references("situations"),
+                channel: r.text("channel"),
+                timing: r.text("timing")))
+        case .situation:
+            details = .situation(Situation(
+                responsible: r.reference("responsible", required: true, one: " (one process, one owner)"),
+                scripts: r.references("script", required: true),
+                escalation: r.reference("escalation"),
+                channel: r.text("channel"),
+                severity: r.choice("severity", SituationSeverity.self),
+                standards: r.references("standards")))
+        case .role:
+            details = .role(Role(reportsTo: r.reference("reports_to")))
+        case .standard:
+            var checks: [Check] = []
+            for node in r.items("checks") {
+                let (check, found) = decodeCheck(node)
+                extra += found
+                if let check { checks.append(check) }
+            }
+            details = .standard(Standard(category: r.text("category"), appliesTo: r.references("applies_to"), checks: checks))
+        case .script:
+            var phrases: [Phrase] = []
+            for node in r.items("phrases") {
+                let (phrase, found) = decodePhrase(node)
+                extra += found
+                if let phrase { phrases.append(phrase) }
+            }
+            details = .script(Script(channel: r.text("channel"), phrases: phrases))
+        case .term:
+            details = .term(Term(aliases: r.texts("aliases")))
+        case .page:
+            details = .page(Page(order: r.integer("order", in: -1_000_000...1_000_000)))
+        }
+        let diagnostics = r.diagnostics + extra
+        guard let title else { return (nil, diagnostics) }
+        let entity = Entity(key: doc.key, title: title, summary: summary, tags: tags, owner: owner,
+                            reviewed: reviewed?.0, reviewedLocation: reviewed?.1, details: details, source: doc)
+        return (entity, diagnostics)
+    }
+
+    static func decodeStage(_ node: YAMLNode) -> (Stage?, [Diagnostic]) {
+        guard case .mapping = node.value else {
+            return (nil, [Diagnostic(.wrongType, at: node.location,
+                "each stage must be a mapping with id, title and steps, not \(node.shapeName)")])
+        }
+        let probe = FieldReader(node, allowed: ["id", "title", "summary", "steps"], subject: "a stage")
+        let id = probe.text("id", required: true)
+        let r = FieldReader(node, allowed: ["id", "title", "summary", "steps"], subject: "a stage",
+                            context: id.map { "stage \"\($0)\"" } ?? "")
+        _ = r.text("id", required: true)
+        let title = r.text("title", required: true)
+        let summary = r.text("summary")
+        let steps = r.references("steps", required: true)
+        var diagnostics = r.diagnostics
+        if let id, !Identifier.isValid(id), let value = r.node("id") {
+            diagnostics.append(Diagnostic(.invalidID, at: value.location.spanning(id),
+                "stage id \"\(id)\" is not a valid id (lower-case Latin letters, digits and hyphens)",
+                suggestion: Identifier.suggestion(for: id).map { "use \"\($0)\"" }))
+        }
+        guard let id, let title else { return (nil, diagnostics) }
+        return (Stage(id: id, title: title, summary: summary, steps: steps, location: node.location), diagnostics)
+    }
+
+    static func decodeCheck(_ node: YAMLNode) -> (Check?, [Diagnostic]) {
+        switch node.value {
+        case .scalar(let text, _) where !node.isNull:
+            return (Check(text: text, weight: 1, critical: false, location: node.location), [])
+        case .mapping:
+            let r = FieldReader(node, allowed: ["text", "weight", "critical"], subject: "a check")
+            let text = r.text("text", required: true)
+            let weight = r.number("weight") ?? 1
+            let critical = r.boolean("critical") ?? false
+            return (text.map { Check(text: $0, weight: weight, critical: critical, location: node.location) }, r.diagnostics)
+        default:
+            return (nil, [Diagnostic(.wrongType, at: node.location,
+                "each check must be a text or a mapping with text, weight and critical, not \(node.shapeName)")])
+        }
+    }
+
+    static func decodePhrase(_ node: YAMLNode) -> (Phrase?, [Diagnostic]) {
+        guard case .mapping = node.value else {
+            return (nil, [Diagnostic(.wrongType, at: node.location,
+                "each phrase must be a mapping with \"avoid\" and \"say\", not \(node.shapeName)")])
+        }
+        let r = FieldReader(node, allowed: ["avoid", "say"], subject: "a phrase")
+        let avoid = r.text("avoid", required: true)
+        let say = r.text("say", required: true)
+        guard let avoid, let say else { return (nil, r.diagnostics) }
+        return (Phrase(avoid: avoid, say: say, location: node.location), r.diagnostics)
+    }
+
+    /// Decodes `book.yml`. With errors the config falls back to defaults so checking can go on.
+    public static func decodeConfig(_ node: YAMLNode) -> (BookConfig, [Diagnostic]) {
+        let r = FieldReader(node, allowed: ["title", "organization", "language", "description", "edition",
+                                            "review_interval_days", "edit_url", "theme"], subject: "book.yml")
+        var config = BookConfig(title: r.text("title", required: true) ?? "")
+        config.organization = r.text("organization")
+        config.language = r.choice("language", Language.self) ?? .ru
+        config.description = r.text("description")
+        config.edition = r.text("edition")
+        config.reviewIntervalDays = r.integer("review_interval_days", in: 1...36_500)
+        config.editURL = r.text("edit_url")
+        config.theme = r.text("theme")
+        return (config, r.diagnostics)
+    }
+
+    // MARK: - Indexes
+
+    static func derive(_ index: inout BookIndex, _ entities: [EntityKey: Entity]) {
+        func exists(_ kind: Kind, _ ref: Reference?) -> String? {
+            guard let ref, entities[EntityKey(kind, ref.id)] != nil else { return nil }
+            return ref.id
+        }
+        // Step placements and journey order.
+        var ordered: [String] = []
+        var seen = Set<String>()
+        for key in entities.keys.filter({ $0.kind == .journey }).sorted() {
+            guard let journey = entities[key]?.journey else { continue }
+            var sequence: [(stageIndex: Int, stage: String, position: Int, step: String)] = []
+            var inJourney = Set<String>()
+            for (stageIndex, stage) in journey.stages.enumerated() {
+                for (position, ref) in stage.steps.enumerated() {
+                    guard let id = exists(.step, ref), inJourney.insert(id).inserted else { continue }
+                    sequence.append((stageIndex, stage.id, position, id))
+                }
+            }
+            for (i, item) in sequence.enumerated() {
+                index.placements[item.step, default: []].append(StepPlacement(
+                    journey: key.id, stageIndex: item.stageIndex, stage: item.stage, position: item.position,
+                    previous: i > 0 ? sequence[i - 1].step : nil,
+                    next: i + 1 < sequence.count ? sequence[i + 1].step : nil))
+                if seen.insert(item.step).inserted { ordered.append(item.step) }
+            }
+        }
+        ordered += entities.keys.filter { $0.kind == .step && !seen.contains($0.id) }.map(\.id).sorted()
+        index.stepOrder = ordered
+
+        // Role duties.
+        var roles: [String: RoleDuties] = [:]
+        for key in entities.keys where key.kind == .role { roles[key.id] = RoleDuties() }
+        func appendUnique(_ list: inout [String], _ items: [String]) {
+            for item in items where !list.contains(item) { list.append(item) }
+        }
+        for stepID in ordered {
+            guard let step = entities[EntityKey(.step, stepID)]?.step else { continue }
+            let scripts = step.scripts.compactMap { exists(.script, $0) }
+            let standards = step.standards.compactMap { exists(.standard, $0) }
+            if let role = exists(.role, step.responsible) {
+                roles[role]!.responsibleSteps.append(stepID)
+                appendUnique(&roles[role]!.scripts, scripts)
+                appendUnique(&roles[role]!.standards, standards)
+            }
+            for role in step.participants.compactMap({ exists(.role, $0) }) where role != exists(.role, step.responsible) {
+                appendUnique(&roles[role]!.participantSteps, [stepID])
+                appendUnique(&roles[role]!.scripts, scripts)
+                appendUnique(&roles[role]!.standards, standards)
+            }
+        }
+        for key in entities.keys.filter({ $0.kind == .situation }).sorted() {
+            guard let situation = entities[key]?.situation else { continue }
+            let scripts = situation.scripts.compactMap { exists(.script, $0) }
+            let standards = situation.standards.compactMap { exists(.standard, $0) }
+            if let role = exists(.role, situation.responsible) {
+                roles[role]!.responsibleSituations.append(key.id)
+                appendUnique(&roles[role]!.scripts, scripts)
+                appendUnique(&roles[role]!.standards, standards)
+            }
+            if let role = exists(.role, situation.escalation), role != exists(.role, situation.responsible) {
+                roles[role]!.escalationSituations.append(key.id)
+                appendUnique(&roles[role]!.standards, standards)
+            }
+        }
+        for key in entities.keys.filter({ $0.kind == .standard }).sorted() {
+            guard let standard = entities[key]?.standard else { continue }
+            let targets = standard.appliesTo.compactMap { exists(.role, $0) }
+            for role in targets.isEmpty ? Array(roles.keys) : targets where roles[role]?.standards.contains(key.id) == false {
+                roles[role]!.standards.append(key.id)
+            }
+        }
+        index.roles = roles
+    }
+}

@@ -1,0 +1,81 @@
+/// A heading of a Markdown body, with the anchor the handbook gives it.
+public struct Heading: Sendable, Hashable {
+    public let level: Int
+    public let text: String
+    public let anchor: String
+    public let line: Int
+
+    public init(level: Int, text: String, anchor: String, line: Int) {
+        self.level = level
+        self.text = text
+        self.anchor = anchor
+        self.line = line
+    }
+}
+
+/// A link or image destination written in a Markdown body, with its position in the file.
+public struct BodyLink: Sendable, Hashable {
+    public let destination: String
+    public let line: Int
+    /// The column of the destination itself when it could be found on the line, else of the link.
+    public let column: Int
+    /// How many characters to underline at `column`.
+    public let length: Int
+    public let isImage: Bool
+
+    public init(destination: String, line: Int, column: Int, length: Int = 1, isImage: Bool = false) {
+        self.destination = destination
+        self.line = line
+        self.column = column
+        self.length = max(1, length)
+        self.isImage = isImage
+    }
+}
+
+/// What the checker needs to know about a body: its headings and links.
+public struct MarkdownFacts: Sendable, Hashable {
+    public let headings: [Heading]
+    public let links: [BodyLink]
+    /// True when the body has no content at all (only white space).
+    public let isBlank: Bool
+
+    public init(headings: [Heading] = [], links: [BodyLink] = [], isBlank: Bool = true) {
+        self.headings = headings
+        self.links = links
+        self.isBlank = isBlank
+    }
+
+    public var anchors: Set<String> { Set(headings.map(\.anchor)) }
+}
+
+/// One content file after loading: where it is, what it is, its front matter and its body.
+public struct SourceDocument: Sendable {
+    public let kind: Kind
+    /// The file name without `.md` (maybe not a valid id: the model checks it).
+    public let id: String
+    /// Path relative to the content folder, with `/` separators (`steps/sales/greeting.md`).
+    public let path: String
+    /// Path as shown in diagnostics (the content folder as the user named it, plus `path`).
+    public let displayPath: String
+    /// The front matter; nil when the file could not be loaded as far as that.
+    public let frontMatter: YAMLNode?
+    /// The Markdown body after the front matter.
+    public let body: String
+    /// The line of the file on which the body starts.
+    public let bodyLine: Int
+    public let markdown: MarkdownFacts
+
+    public init(kind: Kind, id: String, path: String, displayPath: String, frontMatter: YAMLNode?,
+                body: String, bodyLine: Int, markdown: MarkdownFacts) {
+        self.kind = kind
+        self.id = id
+        self.path = path
+        self.displayPath = displayPath
+        self.frontMatter = frontMatter
+        self.body = body
+        self.bodyLine = bodyLine
+        self.markdown = markdown
+    }
+
+    public var key: EntityKey { EntityKey(kind, id) }
+}
