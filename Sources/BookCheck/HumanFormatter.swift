@@ -32,7 +32,7 @@ public struct HumanFormatter {
         let severity = d.severity == .error ? paint("error", "1;31") : paint("warning", "1;33")
         var out = paint("\(d.location):", "1") + " \(severity)\(paint("[\(d.code.rawValue)]", "2")): \(paint(d.message, "1"))\n"
         let loc = d.location
-        let gutter = String(repeating: " ", count: max(4, String(loc.line).count + 1))
+        let gutter = String(repeating: " ", count: max(5, String(loc.line).count + 1))
         if loc.line > 0, loc.line <= lines.count {
             let source = lines[loc.line - 1].replacingOccurrences(of: "\t", with: " ")
             let number = String(loc.line)
@@ -42,12 +42,12 @@ public struct HumanFormatter {
                 let available = max(1, source.count - loc.column + 1)
                 let length = min(loc.length, available)
                 let marker = "^" + String(repeating: "~", count: max(0, length - 1))
-                out += paint("\(gutter)  |", "34") + " " + String(repeating: " ", count: loc.column - 1)
+                out += paint("\(gutter) |", "34") + " " + String(repeating: " ", count: loc.column - 1)
                     + paint(marker, d.severity == .error ? "1;31" : "1;33") + "\n"
             }
         }
         if let suggestion = d.suggestion {
-            out += "\(gutter)  " + paint("= help:", "1;36") + " \(suggestion)\n"
+            out += "\(gutter) " + paint("= help:", "1;36") + " \(suggestion)\n"
         }
         return out
     }

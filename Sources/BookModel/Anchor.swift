@@ -15,21 +15,17 @@ public enum Anchor {
 
     /// Anchors for a page's headings in order, with duplicates numbered as GitHub does.
     public static func unique(_ texts: [String]) -> [String] {
-        var seen: [String: Int] = [:]
+        var counters: [String: Int] = [:]
         var used = Set<String>()
         return texts.map { text in
             let base = slug(text)
             var candidate = base
-            if let n = seen[base] {
-                var k = n
-                repeat {
-                    k += 1
-                    candidate = "\(base)-\(k)"
-                } while used.contains(candidate)
-                seen[base] = k
-            } else {
-                seen[base] = 0
+            var n = counters[base] ?? 0
+            while used.contains(candidate) {
+                n += 1
+                candidate = "\(base)-\(n)"
             }
+            counters[base] = n
             used.insert(candidate)
             return candidate
         }

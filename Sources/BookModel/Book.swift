@@ -32,6 +32,11 @@ public struct Backlink: Hashable, Sendable, Comparable {
     public let from: EntityKey
     public let field: String
 
+    public init(from: EntityKey, field: String) {
+        self.from = from
+        self.field = field
+    }
+
     public static func < (a: Backlink, b: Backlink) -> Bool {
         a.from != b.from ? a.from < b.from : a.field < b.field
     }

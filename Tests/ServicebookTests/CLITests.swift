@@ -1,0 +1,118 @@
+import Foundation
+import Testing
+
+/// The real executable: formats, exit codes, colour.
+@Suite("servicebook check (the executable)")
+struct CLITests {
+    static let brokenStep = "---\ntitle: Прощание\nresponsible: manger\nscript: call-script\n---\nТекст.\n"
+
+    @Test("a clean book exits 0 and prints the completeness report and a summary")
+    func clean() throws {
+        let book = try TestBook()
+        let run = try Executable.run(["check", "--strict"], in: book.root)
+        #expect(run.status == 0)
+        #expect(run.stdout.contains("Completeness"))
+        #expect(run.stdout.contains("steps with a responsible role and a script"))
+        #expect(run.stdout.contains("check passed: 0 errors, 0 warnings"))
+    }
+
+    @Test("human format: location, code, source line, caret and help, no colour when piped")
+    func human() throws {
+        let book = try TestBook(overriding: ["steps/sales/farewell.md": Self.brokenStep])
+        let run = try Executable.run(["check"], in: book.root)
+        #expect(run.status == 1)
+        let expected = """
+        content/steps/sales/farewell.md:3:14: error[unknown-reference]: responsible "manger" is not a role
+            3 | responsible: manger
+              |              ^~~~~~
+              = help: did you mean "manager"?
+        """
+        #expect(run.stdout.contains(expected), "\(run.stdout)")
+        #expect(!run.stdout.contains("\u{1B}["))
+    }
+
+    @Test("--content names another folder, and paths are shown as given")
+    func contentOption() throws {
+        let book = try TestBook(overriding: ["steps/sales/farewell.md": Self.brokenStep])
+        let run = try Executable.run(["check", "--content", "./content/"], in: book.root)
+        #expect(run.status == 1)
+        #expect(run.stdout.contains("./content/steps/sales/farewell.md:3:14:"))
+    }
+
+    @Test("warnings pass without --strict and fail with it")
+    func strict() throws {
+        let book = try TestBook(overriding: ["roles/manager.md": "---\ntitle: Менеджер\nreport_to: x\n---\n## Обязанности\n"])
+        #expect(try Executable.run(["check"], in: book.root).status == 0)
+        let strict = try Executable.run(["check", "--strict"], in: book.root)
+        #expect(strict.status == 1)
+        #expect(strict.stdout.contains("warning[unknown-field]"))
+    }
+
+    @Test("json format: one document of the documented shape")
+    func json() throws {
+        let book = try TestBook(overriding: ["steps/sales/farewell.md": Self.brokenStep])
+        let run = try Executable.run(["check", "--format", "json"], in: book.root)
+        #expect(run.status == 1)
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any])
+        #expect(object["version"] as? Int == 1)
+        #expect(object["passed"] as? Bool == false)
+        let summary = try #require(object["summary"] as? [String: Int])
+        #expect(summary["errors"] == 1)
+        let diagnostics = try #require(object["diagnostics"] as? [[String: Any]])
+        let d = try #require(diagnostics.first)
+        #expect(d["code"] as? String == "unknown-reference")
+        #expect(d["severity"] as? String == "error")
+        #expect(d["file"] as? String == "content/steps/sales/farewell.md")
+        #expect(d["line"] as? Int == 3)
+        #expect(d["column"] as? Int == 14)
+        #expect(d["endColumn"] as? Int == 20)
+        #expect(d["suggestion"] as? String == "did you mean \"manager\"?")
+        let completeness = try #require(object["completeness"] as? [[String: Any]])
+        #expect(completeness.contains { $0["id"] as? String == "standards-with-checks" && $0["total"] as? Int == 1 })
+    }
+
+    @Test("github format: workflow annotations with file, line and column")
+    func github() throws {
+        let book = try TestBook(overriding: ["steps/sales/farewell.md": Self.brokenStep])
+        let run = try Executable.run(["check", "--format", "github"], in: book.root)
+        #expect(run.status == 1)
+        let line = try #require(run.stdout.split(separator: "\n").first)
+        #expect(line == "::error file=content/steps/sales/farewell.md,line=3,col=14,endColumn=20,title=servicebook unknown-reference::responsible \"manger\" is not a role%0Ahelp: did you mean \"manager\"?")
+    }
+
+    @Test("colour only on a terminal: never when piped, even with FORCE settings")
+    func noColorPiped() throws {
+        let book = try TestBook(overriding: ["steps/sales/farewell.md": Self.brokenStep])
+        let run = try Executable.run(["check"], in: book.root, environment: ["NO_COLOR": "1", "TERM": "xterm-256color"])
+        #expect(!run.stdout.contains("\u{1B}["))
+    }
+
+    @Test("usage errors and I/O failures exit with 2")
+    func exitTwo() throws {
+        let book = try TestBook()
+        let badFormat = try Executable.run(["check", "--format", "xml"], in: book.root)
+        #expect(badFormat.status == 2)
+        #expect(badFormat.stderr.contains("xml"))
+        let noFolder = try Executable.run(["check", "--content", "missing"], in: book.root)
+        #expect(noFolder.status == 2)
+        #expect(noFolder.stderr.contains("missing"))
+        let unknown = try Executable.run(["frobnicate"], in: book.root)
+        #expect(unknown.status == 2)
+    }
+
+    @Test("--help and --version exit 0")
+    func help() throws {
+        let book = try TestBook()
+        let help = try Executable.run(["check", "--help"], in: book.root)
+        #expect(help.status == 0)
+        #expect(help.stdout.contains("--strict"))
+        #expect(try Executable.run(["--version"], in: book.root).status == 0)
+    }
+
+    @Test("the sample book passes check --strict")
+    func sampleBook() throws {
+        let repo = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let run = try Executable.run(["check", "--strict"], in: repo)
+        #expect(run.status == 0, "\(run.stdout)")
+    }
+}
