@@ -131,7 +131,7 @@ public enum ContentLoader {
                            body: body, bodyLine: bodyLine,
                            markdown: MarkdownFactsReader.read(body, firstLine: bodyLine))
         }
-        if text.allSatisfy(\.isWhitespace) {
+        if text.isBlankText {
             result.diagnostics.append(Diagnostic(.emptyFile, at: SourceLocation(file: display),
                 "the file is empty", suggestion: "start it with front matter: ---, title: ..., ---"))
             result.document = document(nil, body: "", bodyLine: 1)

@@ -79,7 +79,7 @@ enum FrontMatter {
         switch node {
         case .scalar(let scalar):
             let quoted = scalar.style == .singleQuoted || scalar.style == .doubleQuoted
-            let oneLine = !scalar.string.contains("\n") && scalar.style != .literal && scalar.style != .folded
+            let oneLine = !scalar.string.utf8.contains(UInt8(ascii: "\n")) && scalar.style != .literal && scalar.style != .folded
             let length = oneLine ? scalar.string.count + (quoted ? 2 : 0) : 1
             return YAMLNode(.scalar(scalar.string, plain: scalar.style == .plain),
                             at: location(scalar.mark, length: length))

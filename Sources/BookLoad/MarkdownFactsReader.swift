@@ -41,7 +41,7 @@ public enum CMark {
 enum MarkdownFactsReader {
     /// Headings (with anchors) and links of `body`, whose first line is line `firstLine` of the file.
     static func read(_ body: String, firstLine: Int) -> MarkdownFacts {
-        if body.allSatisfy(\.isWhitespace) { return MarkdownFacts() }
+        if body.isBlankText { return MarkdownFacts() }
         var headingTexts: [(level: Int, text: String, line: Int)] = []
         var rawLinks: [(url: String, line: Int, byteColumn: Int, image: Bool)] = []
         CMark.withDocument(body) { document, _ in
@@ -66,15 +66,20 @@ enum MarkdownFactsReader {
         let headings = zip(headingTexts, anchors).map { h, anchor in
             Heading(level: h.level, text: h.text, anchor: anchor, line: h.line + firstLine - 1)
         }
-        var lines: [Substring]?
+        let utf8 = Array(body.utf8)
+        var lineStarts: [Int]?
         let links = rawLinks.map { raw -> BodyLink in
             // Autolinks report 0:0; point at the body's first line then.
             guard raw.line > 0 else {
                 return BodyLink(destination: raw.url, line: firstLine, column: 1, isImage: raw.image)
             }
-            if lines == nil { lines = body.split(separator: "\n", omittingEmptySubsequences: false) }
-            let lineText = raw.line <= lines!.count ? lines![raw.line - 1] : ""
-            let (column, length) = locate(raw.url, in: lineText, afterByte: raw.byteColumn)
+            if lineStarts == nil {
+                lineStarts = [0] + utf8.indices.filter { utf8[$0] == UInt8(ascii: "\n") }.map { $0 + 1 }
+            }
+            let starts = lineStarts!
+            let lineBytes: ArraySlice<UInt8> = raw.line <= starts.count
+                ? utf8[starts[raw.line - 1]..<(raw.line < starts.count ? starts[raw.line] - 1 : utf8.count)] : []
+            let (column, length) = locate(raw.url, in: lineBytes, afterByte: raw.byteColumn)
             return BodyLink(destination: raw.url, line: raw.line + firstLine - 1, column: column, length: length,
                             isImage: raw.image)
         }
@@ -83,8 +88,8 @@ enum MarkdownFactsReader {
 
     /// The character column and length of a link's destination on its line; falls back to the
     /// link's own column when the destination is not written literally there.
-    private static func locate(_ url: String, in line: Substring, afterByte byteColumn: Int) -> (Int, Int) {
-        let utf8 = Array(line.utf8)
+    private static func locate(_ url: String, in line: ArraySlice<UInt8>, afterByte byteColumn: Int) -> (Int, Int) {
+        let utf8 = Array(line)
         let start = max(0, min(utf8.count, byteColumn - 1))
         let needle = Array("(\(url)".utf8)
         if !url.isEmpty, needle.count <= utf8.count {
@@ -92,7 +97,7 @@ enum MarkdownFactsReader {
             while i + needle.count <= utf8.count {
                 if utf8[i] == needle[0], Array(utf8[i..<(i + needle.count)]) == needle {
                     let column = String(decoding: utf8[..<(i + 1)], as: UTF8.self).count + 1
-                    return (column, url.count)
+                    return (column, url.unicodeScalars.count)
                 }
                 i += 1
             }
@@ -118,5 +123,12 @@ enum MarkdownFactsReader {
             child = cmark_node_next(c)
         }
         return out
+    }
+}
+
+extension String {
+    /// True when the text has nothing but spaces, tabs and line ends (checked on bytes: fast).
+    var isBlankText: Bool {
+        utf8.allSatisfy { $0 == 0x20 || $0 == 0x09 || $0 == 0x0A || $0 == 0x0D || $0 == 0x0B || $0 == 0x0C }
     }
 }

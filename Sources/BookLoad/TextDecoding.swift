@@ -14,6 +14,10 @@ enum TextDecoding {
         if let nul = bytes.firstIndex(of: 0) {
             return .failure(.binary(line: lineNumber(bytes, before: nul)))
         }
+        let hasCR = bytes.contains(UInt8(ascii: "\r"))
+        if !hasCR, let text = String(validating: bytes, as: UTF8.self) {
+            return .success(text)
+        }
         if let bad = firstInvalidUTF8(bytes) {
             let line = lineNumber(bytes, before: bad)
             let lineStart = bytes[..<bad].lastIndex(of: UInt8(ascii: "\n")).map { $0 + 1 } ?? bytes.startIndex
@@ -21,7 +25,7 @@ enum TextDecoding {
             return .failure(.invalidUTF8(line: line, column: column))
         }
         var normalised: [UInt8] = []
-        if bytes.contains(UInt8(ascii: "\r")) {
+        if hasCR {
             normalised.reserveCapacity(bytes.count)
             var i = bytes.startIndex
             while i < bytes.endIndex {

@@ -1,16 +1,21 @@
-/// Heading anchors, GitHub style: lower case; letters (Cyrillic kept), digits, `-` and `_` kept;
-/// spaces become `-`; everything else is dropped; a repeated anchor gets `-1`, `-2`, ...
+/// Heading anchors, GitHub style: lower case; letters (Cyrillic kept), marks, digits, `-` and `_`
+/// kept; each space becomes `-`; everything else is dropped; a repeated anchor gets `-1`, `-2`, ...
 public enum Anchor {
     public static func slug(_ text: String) -> String {
-        var out = ""
-        for ch in text.lowercased() {
-            if ch == " " {
+        var out = String.UnicodeScalarView()
+        for scalar in text.lowercased().unicodeScalars {
+            switch scalar.properties.generalCategory {
+            case .uppercaseLetter, .lowercaseLetter, .titlecaseLetter, .modifierLetter, .otherLetter,
+                 .nonspacingMark, .spacingMark, .enclosingMark,
+                 .decimalNumber, .letterNumber, .otherNumber, .connectorPunctuation:
+                out.append(scalar)
+            case .spaceSeparator where scalar == " ":
                 out.append("-")
-            } else if ch == "-" || ch == "_" || ch.isLetter || ch.isNumber {
-                out.append(ch)
+            default:
+                if scalar == "-" { out.append(scalar) }
             }
         }
-        return out
+        return String(out)
     }
 
     /// Anchors for a page's headings in order, with duplicates numbered as GitHub does.

@@ -138,7 +138,8 @@ public enum Details: Sendable, Hashable {
 }
 
 /// A typed entity of the book: the fields every kind has, its kind's details, and its source.
-public struct Entity: Sendable {
+/// Immutable; a class so that indexes and pages share one copy.
+public final class Entity: Sendable {
     public let key: EntityKey
     public let title: String
     public let summary: String?
@@ -148,6 +149,19 @@ public struct Entity: Sendable {
     public let reviewedLocation: SourceLocation?
     public let details: Details
     public let source: SourceDocument
+
+    public init(key: EntityKey, title: String, summary: String?, tags: [String], owner: Reference?, reviewed: Day?,
+                reviewedLocation: SourceLocation?, details: Details, source: SourceDocument) {
+        self.key = key
+        self.title = title
+        self.summary = summary
+        self.tags = tags
+        self.owner = owner
+        self.reviewed = reviewed
+        self.reviewedLocation = reviewedLocation
+        self.details = details
+        self.source = source
+    }
 
     public var id: String { key.id }
     public var kind: Kind { key.kind }

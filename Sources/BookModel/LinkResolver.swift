@@ -113,7 +113,7 @@ public struct LinkResolver: Sendable {
 extension String {
     /// Percent-decoded, or unchanged when the escapes are not valid UTF-8.
     var removingPercentEncodingSafely: String {
-        guard contains("%") else { return self }
+        guard utf8.contains(UInt8(ascii: "%")) else { return self }
         var bytes: [UInt8] = []
         var it = Array(utf8)[...]
         while let b = it.popFirst() {

@@ -46,9 +46,7 @@ public enum ModelBuilder {
 
         // Front matter -> entities.
         var entities: [EntityKey: Entity] = [:]
-        for doc in unique {
-            guard let frontMatter = doc.frontMatter else { continue }
-            let (entity, found) = decode(doc, frontMatter)
+        for (entity, found) in unique.parallelMap({ doc in doc.frontMatter.map { decode(doc, $0) } ?? (nil, []) }) {
             diagnostics += found
             if let entity { entities[entity.key] = entity }
         }
@@ -65,6 +63,8 @@ public enum ModelBuilder {
                     if target != key { backlinks[target, default: []].insert(Backlink(from: key, field: field)) }
                     continue
                 }
+                // The target's file exists but could not be read as an entity: it has its own error.
+                if firstPath[target] != nil { continue }
                 let name = field == "stages.steps" ? "steps" : field
                 let hint = Suggest.closest(to: ref.id, in: idsByKind[kind] ?? []).map { "did you mean \"\($0)\"?" }
                 let at = ref.location.spanning(ref.id)
@@ -81,11 +81,11 @@ public enum ModelBuilder {
         // Body links.
         let resolver = LinkResolver(documents: unique, assets: assets)
         var links: [String: [(link: BodyLink, target: ResolvedLink)]] = [:]
-        for doc in unique {
-            var resolved: [(link: BodyLink, target: ResolvedLink)] = []
-            for link in doc.markdown.links {
-                let target = resolver.resolve(link.destination, from: doc)
-                resolved.append((link, target))
+        let resolvedPerDocument = unique.parallelMap { doc in
+            doc.markdown.links.map { (link: $0, target: resolver.resolve($0.destination, from: doc)) }
+        }
+        for (doc, resolved) in zip(unique, resolvedPerDocument) {
+            for (link, target) in resolved {
                 let at = SourceLocation(file: doc.displayPath, line: link.line, column: link.column, length: link.length)
                 switch target {
                 case .broken(let reason):

@@ -38,14 +38,15 @@ public struct MarkdownFacts: Sendable, Hashable {
     public let links: [BodyLink]
     /// True when the body has no content at all (only white space).
     public let isBlank: Bool
+    /// The anchors of `headings`, for link checks.
+    public let anchors: Set<String>
 
     public init(headings: [Heading] = [], links: [BodyLink] = [], isBlank: Bool = true) {
         self.headings = headings
         self.links = links
         self.isBlank = isBlank
+        anchors = Set(headings.map(\.anchor))
     }
-
-    public var anchors: Set<String> { Set(headings.map(\.anchor)) }
 }
 
 /// One content file after loading: where it is, what it is, its front matter and its body.

@@ -19,10 +19,18 @@ public enum Pipeline {
                              today: Day = Pipeline.today()) throws -> Checked {
         let start = Date()
         let loaded = try ContentLoader.load(folder: folder, display: display)
+        let t1 = Date()
         let (book, modelDiagnostics) = ModelBuilder.build(config: loaded.config, documents: loaded.documents,
                                                           assets: loaded.assets)
+        let t2 = Date()
         let diagnostics = loaded.diagnostics + modelDiagnostics + Rules.run(book, today: today)
-        let report = CheckReport(diagnostics: diagnostics, completeness: Completeness.report(book, today: today),
+        let completeness = Completeness.report(book, today: today)
+        let t3 = Date()
+        if ProcessInfo.processInfo.environment["SERVICEBOOK_TIMINGS"] != nil {
+            let ms = { (a: Date, b: Date) in String(format: "%.0f ms", b.timeIntervalSince(a) * 1000) }
+            FileHandle.standardError.write(Data("timings: load \(ms(start, t1)), model \(ms(t1, t2)), check \(ms(t2, t3))\n".utf8))
+        }
+        let report = CheckReport(diagnostics: diagnostics, completeness: completeness,
                                  files: loaded.sources.count, content: display ?? folder, strict: strict,
                                  seconds: Date().timeIntervalSince(start))
         return Checked(book: book, report: report, sources: loaded.sources)

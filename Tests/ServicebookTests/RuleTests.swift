@@ -166,3 +166,23 @@ struct RuleTests {
         #expect(codes.isSuperset(of: [.missingField, .unknownReference, .invalidYAML, .emptyFile, .emptyBody]))
     }
 }
+
+@Suite("Regressions and documentation")
+struct RegressionTests {
+    @Test("a reference to a file that failed to load is not reported again as unknown")
+    func referenceToBrokenFile() throws {
+        let book = try TestBook(overriding: ["scripts/call-script.md": "---\ntitle: [не закрыто\n---\nТекст.\n"])
+        let result = try book.check()
+        #expect(result.codes == [.invalidYAML], "\(result.diagnostics)")
+    }
+
+    @Test("the README lists every diagnostic code with its severity")
+    func readmeListsCodes() throws {
+        let readme = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("README.md")
+        let text = try String(contentsOf: readme, encoding: .utf8)
+        for code in DiagnosticCode.allCases {
+            #expect(text.contains("| `\(code.rawValue)` | \(code.severity.rawValue) |"), "README misses \(code.rawValue)")
+        }
+    }
+}

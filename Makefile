@@ -1,0 +1,37 @@
+# servicebook — the two set-up commands are `make site` and `make test` (see README.md).
+SWIFT ?= swift
+DEB_PACKAGES := libcmark-gfm-dev libcmark-gfm-extensions-dev
+BENCH_PACKAGES := time bc
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+.PHONY: all deps build site test bench clean
+
+all: site
+
+# Installs the Debian packages the build needs, if any is missing.
+deps:
+	@missing=""; for p in $(DEB_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  echo "Installing Debian packages:$$missing"; \
+	  $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq $$missing >/dev/null; \
+	fi
+
+build: deps
+	$(SWIFT) build -c release --product servicebook
+
+# Renders the sample book. Until `servicebook build` exists, this checks it (--strict).
+site: build
+	.build/release/servicebook check --strict --content content
+
+test: deps
+	$(SWIFT) test
+
+bench: deps
+	@missing=""; for p in $(BENCH_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq $$missing >/dev/null; fi
+	$(SWIFT) build -c release --product servicebook
+	$(SWIFT) build -c release --product bookgen
+	bench/run.sh
+
+clean:
+	rm -rf .build _site
