@@ -171,7 +171,7 @@ struct RuleTests {
 struct RegressionTests {
     @Test("a reference to a file that failed to load is not reported again as unknown")
     func referenceToBrokenFile() throws {
-        let book = try TestBook(overriding: ["scripts/call-script.md": "---\ntitle: [не закрыто\n---\nТекст.\n"])
+        let book = try TestBook(overriding: ["scripts/call-script.md": "---\ntitle: [не закрыто\n---\n## Что говорить\nТекст.\n"])
         let result = try book.check()
         #expect(result.codes == [.invalidYAML], "\(result.diagnostics)")
     }
