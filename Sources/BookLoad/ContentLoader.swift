@@ -197,10 +197,11 @@ public enum ContentLoader {
         defer { close(fd) }
         var st = stat()
         guard fstat(fd, &st) == 0 else { return nil }
-        var bytes = [UInt8](repeating: 0, count: max(0, Int(st.st_size)))
+        // Read the size fstat reports, then keep reading in case the file grew meanwhile.
+        var bytes = [UInt8](repeating: 0, count: max(0, Int(st.st_size)) + 1)
         var filled = 0
         while true {
-            if filled == bytes.count { bytes.append(contentsOf: [UInt8](repeating: 0, count: 65_536)) }
+            if filled == bytes.count { bytes.append(contentsOf: repeatElement(0, count: max(4096, bytes.count))) }
             let n = bytes.withUnsafeMutableBytes { read(fd, $0.baseAddress! + filled, $0.count - filled) }
             if n < 0 {
                 if errno == EINTR { continue }

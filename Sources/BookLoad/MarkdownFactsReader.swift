@@ -2,28 +2,44 @@ import BookModel
 import CCmarkGFM
 import Foundation
 
-/// Reads headings and links out of a Markdown body by walking cmark-gfm's AST.
+/// cmark-gfm, the Markdown parser.
 ///
-/// cmark-gfm keeps a process-wide table of extension trigger characters and is not
-/// thread-safe with extensions attached, so every parse holds `CMark.lock`.
+/// cmark-gfm keeps a process-wide table of the inline trigger characters of extensions
+/// (`~` for strikethrough, `:` and `w` for autolinks), which every parser with such extensions
+/// attached changes while it finishes: two of them running at once silently lose inline
+/// syntax. So there are two profiles:
+/// - `.gfm`, every GFM extension (for rendering): parses hold `CMark.lock`, one at a time;
+/// - `.structure`, the core syntax plus tables, whose extension has no trigger characters
+///   and so never touches the shared table: safe on every core at once. Headings and links are
+///   the same as with `.gfm`, except autolinks (bare `https://...`, which are never checked).
 public enum CMark {
+    public enum Profile: Sendable {
+        case gfm, structure
+
+        var extensions: [String] {
+            switch self {
+            case .gfm: ["table", "strikethrough", "autolink", "tagfilter", "tasklist"]
+            case .structure: ["table"]
+            }
+        }
+    }
+
     public static let lock = NSLock()
     private static let registered: Bool = {
         cmark_gfm_core_extensions_ensure_registered()
         return true
     }()
-    public static let extensionNames = ["table", "strikethrough", "autolink", "tagfilter", "tasklist"]
 
-    /// Parses `markdown` with the GFM extensions (safe mode) and passes the document and the
-    /// parser's extension list to `body`, all under the lock. The tree is freed afterwards.
-    public static func withDocument<T>(_ markdown: String,
+    /// Parses `markdown` (safe mode: no raw HTML passes through) and passes the document and the
+    /// parser's extension list to `body`. The tree is freed afterwards.
+    public static func withDocument<T>(_ markdown: String, profile: Profile,
                                        _ body: (OpaquePointer, UnsafeMutablePointer<cmark_llist>?) -> T) -> T {
-        lock.lock()
-        defer { lock.unlock() }
         _ = registered
+        if profile == .gfm { lock.lock() }
+        defer { if profile == .gfm { lock.unlock() } }
         let parser = cmark_parser_new(CMARK_OPT_DEFAULT)!
         defer { cmark_parser_free(parser) }
-        for name in extensionNames {
+        for name in profile.extensions {
             if let ext = cmark_find_syntax_extension(name) { cmark_parser_attach_syntax_extension(parser, ext) }
         }
         var text = markdown
@@ -36,15 +52,33 @@ public enum CMark {
         defer { cmark_node_free(document) }
         return body(document, cmark_parser_get_syntax_extensions(parser))
     }
+
+    /// Every link and image destination of a GFM parse, in order (for tests of the lock).
+    public static func linkDestinations(_ markdown: String, profile: Profile) -> [String] {
+        withDocument(markdown, profile: profile) { document, _ in
+            var out: [String] = []
+            let iter = cmark_iter_new(document)!
+            defer { cmark_iter_free(iter) }
+            while case let event = cmark_iter_next(iter), event != CMARK_EVENT_DONE {
+                guard event == CMARK_EVENT_ENTER, let node = cmark_iter_get_node(iter) else { continue }
+                let type = cmark_node_get_type(node)
+                if type == CMARK_NODE_LINK || type == CMARK_NODE_IMAGE {
+                    out.append(cmark_node_get_url(node).map { String(cString: $0) } ?? "")
+                }
+            }
+            return out
+        }
+    }
 }
 
+/// Reads headings and links out of a Markdown body by walking cmark-gfm's AST.
 enum MarkdownFactsReader {
     /// Headings (with anchors) and links of `body`, whose first line is line `firstLine` of the file.
     static func read(_ body: String, firstLine: Int) -> MarkdownFacts {
         if body.isBlankText { return MarkdownFacts() }
         var headingTexts: [(level: Int, text: String, line: Int)] = []
         var rawLinks: [(url: String, line: Int, byteColumn: Int, image: Bool)] = []
-        CMark.withDocument(body) { document, _ in
+        CMark.withDocument(body, profile: .structure) { document, _ in
             let iter = cmark_iter_new(document)!
             defer { cmark_iter_free(iter) }
             while true {
@@ -66,43 +100,45 @@ enum MarkdownFactsReader {
         let headings = zip(headingTexts, anchors).map { h, anchor in
             Heading(level: h.level, text: h.text, anchor: anchor, line: h.line + firstLine - 1)
         }
-        let utf8 = Array(body.utf8)
-        var lineStarts: [Int]?
-        let links = rawLinks.map { raw -> BodyLink in
-            // Autolinks report 0:0; point at the body's first line then.
-            guard raw.line > 0 else {
-                return BodyLink(destination: raw.url, line: firstLine, column: 1, isImage: raw.image)
+        var lineStarts: [Int] = []
+        let links = body.utf8.withContiguousStorageIfAvailable { utf8 -> [BodyLink] in
+            rawLinks.map { raw -> BodyLink in
+                // Autolinks report 0:0; point at the body's first line then.
+                guard raw.line > 0 else {
+                    return BodyLink(destination: raw.url, line: firstLine, column: 1, isImage: raw.image)
+                }
+                if lineStarts.isEmpty {
+                    lineStarts.append(0)
+                    for i in 0..<utf8.count where utf8[i] == UInt8(ascii: "\n") { lineStarts.append(i + 1) }
+                }
+                let start = raw.line <= lineStarts.count ? lineStarts[raw.line - 1] : utf8.count
+                let end = raw.line < lineStarts.count ? lineStarts[raw.line] - 1 : utf8.count
+                let (column, length) = locate(raw.url, in: UnsafeBufferPointer(rebasing: utf8[start..<end]),
+                                              afterByte: raw.byteColumn)
+                return BodyLink(destination: raw.url, line: raw.line + firstLine - 1, column: column, length: length,
+                                isImage: raw.image)
             }
-            if lineStarts == nil {
-                lineStarts = [0] + utf8.indices.filter { utf8[$0] == UInt8(ascii: "\n") }.map { $0 + 1 }
-            }
-            let starts = lineStarts!
-            let lineBytes: ArraySlice<UInt8> = raw.line <= starts.count
-                ? utf8[starts[raw.line - 1]..<(raw.line < starts.count ? starts[raw.line] - 1 : utf8.count)] : []
-            let (column, length) = locate(raw.url, in: lineBytes, afterByte: raw.byteColumn)
-            return BodyLink(destination: raw.url, line: raw.line + firstLine - 1, column: column, length: length,
-                            isImage: raw.image)
-        }
+        } ?? []
         return MarkdownFacts(headings: headings, links: links, isBlank: false)
     }
 
     /// The character column and length of a link's destination on its line; falls back to the
     /// link's own column when the destination is not written literally there.
-    private static func locate(_ url: String, in line: ArraySlice<UInt8>, afterByte byteColumn: Int) -> (Int, Int) {
-        let utf8 = Array(line)
-        let start = max(0, min(utf8.count, byteColumn - 1))
-        let needle = Array("(\(url)".utf8)
-        if !url.isEmpty, needle.count <= utf8.count {
+    private static func locate(_ url: String, in line: UnsafeBufferPointer<UInt8>, afterByte byteColumn: Int) -> (Int, Int) {
+        let start = max(0, min(line.count, byteColumn - 1))
+        func characters(upTo end: Int) -> Int { String(decoding: UnsafeBufferPointer(rebasing: line[..<end]), as: UTF8.self).count }
+        var needle: [UInt8] = [UInt8(ascii: "(")]
+        needle.append(contentsOf: url.utf8)
+        if !url.isEmpty, needle.count <= line.count {
             var i = start
-            while i + needle.count <= utf8.count {
-                if utf8[i] == needle[0], Array(utf8[i..<(i + needle.count)]) == needle {
-                    let column = String(decoding: utf8[..<(i + 1)], as: UTF8.self).count + 1
-                    return (column, url.unicodeScalars.count)
+            while i + needle.count <= line.count {
+                if line[i] == needle[0], line[i..<(i + needle.count)].elementsEqual(needle) {
+                    return (characters(upTo: i + 1) + 1, url.count)
                 }
                 i += 1
             }
         }
-        return (String(decoding: utf8[..<start], as: UTF8.self).count + 1, 1)
+        return (characters(upTo: start) + 1, 1)
     }
 
     /// The text of a node's inline content (text and code spans), for heading anchors.

@@ -35,7 +35,7 @@ public struct LinkResolver: Sendable {
         let path = String(pathPart).removingPercentEncodingSafely
         if path.isEmpty {
             guard let fragment else { return .broken(reason: "the link has no destination") }
-            if doc.markdown.anchors.contains(fragment) { return .sameDocument(anchor: fragment) }
+            if doc.markdown.hasAnchor(fragment) { return .sameDocument(anchor: fragment) }
             return .broken(reason: "#\(fragment) is not a heading of this page")
         }
         if path.hasPrefix("/") {
@@ -46,7 +46,7 @@ public struct LinkResolver: Sendable {
         }
         if let targetDoc = byPath[target] {
             guard let fragment, !fragment.isEmpty else { return .document(targetDoc.key, anchor: nil) }
-            if targetDoc.markdown.anchors.contains(fragment) { return .document(targetDoc.key, anchor: fragment) }
+            if targetDoc.markdown.hasAnchor(fragment) { return .document(targetDoc.key, anchor: fragment) }
             return .broken(reason: "#\(fragment) is not a heading of \(targetDoc.displayPath)")
         }
         if assets.contains(target) { return .asset(path: target) }
@@ -86,14 +86,17 @@ public struct LinkResolver: Sendable {
 
     /// `steps/sales/a.md` + `../../scripts/b.md` → `scripts/b.md`; nil if it leaves the root.
     public static func join(_ from: String, _ relative: String) -> String? {
-        var parts = from.split(separator: "/").dropLast().map(String.init)
-        for component in relative.split(separator: "/", omittingEmptySubsequences: true) {
-            switch component {
-            case ".": continue
-            case "..":
+        var parts: [Substring] = []
+        var fromParts = from.utf8.split(separator: UInt8(ascii: "/"))
+        fromParts.removeLast()
+        for part in fromParts { parts.append(Substring(part)) }
+        for component in relative.utf8.split(separator: UInt8(ascii: "/")) {
+            if component.elementsEqual(".".utf8) { continue }
+            if component.elementsEqual("..".utf8) {
                 if parts.isEmpty { return nil }
                 parts.removeLast()
-            default: parts.append(String(component))
+            } else {
+                parts.append(Substring(component))
             }
         }
         return parts.joined(separator: "/")

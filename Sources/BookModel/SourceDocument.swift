@@ -38,14 +38,16 @@ public struct MarkdownFacts: Sendable, Hashable {
     public let links: [BodyLink]
     /// True when the body has no content at all (only white space).
     public let isBlank: Bool
-    /// The anchors of `headings`, for link checks.
-    public let anchors: Set<String>
 
     public init(headings: [Heading] = [], links: [BodyLink] = [], isBlank: Bool = true) {
         self.headings = headings
         self.links = links
         self.isBlank = isBlank
-        anchors = Set(headings.map(\.anchor))
+    }
+
+    /// Whether a heading has this anchor (compared byte for byte).
+    public func hasAnchor(_ anchor: String) -> Bool {
+        headings.contains { $0.anchor.utf8.elementsEqual(anchor.utf8) }
     }
 }
 

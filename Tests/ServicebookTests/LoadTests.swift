@@ -1,3 +1,4 @@
+import BookLoad
 import BookModel
 import Foundation
 import Testing
@@ -160,16 +161,34 @@ struct LoadTests {
         #expect(link.destination == "../scripts/call-script.md#что-говорить")
     }
 
-    @Test("cmark-gfm is never run on two threads at once: every autolink of a large book is found")
-    func cmarkThreadSafety() throws {
+    @Test("headings and links are read on every core at once, tables included, and none is lost")
+    func parallelStructure() throws {
         var files = TestBook.validFiles
         for i in 0..<400 {
-            files["glossary/t\(i).md"] = "---\ntitle: T\(i)\n---\n| a | b |\n|---|---|\n| ~~x~~ | y |\n\nСм. https://example.com/\(i) и www.example.org/\(i).\n"
+            files["glossary/t\(i).md"] = "---\ntitle: T\(i)\n---\n## Раздел \(i)\n\n| a | b |\n|---|---|\n| ~~x~~ [n](nps.md) | y |\n---\n\nСм. [intro](../pages/intro.md), https://example.com/\(i).\n"
         }
         let result = try TestBook(files).check()
+        #expect(result.diagnostics.isEmpty)
         for i in 0..<400 {
             let term = try #require(result.book.entity(.term, "t\(i)"))
-            #expect(term.source.markdown.links.map(\.destination) == ["https://example.com/\(i)", "http://www.example.org/\(i)"])
+            #expect(term.source.markdown.links.map(\.destination) == ["nps.md", "../pages/intro.md"])
+            #expect(term.source.markdown.headings.map(\.anchor) == ["раздел-\(i)"])
+        }
+    }
+
+    @Test("full GFM parses on many threads never lose inline syntax (they take the lock)")
+    func gfmLock() async {
+        let pages = (0..<2000).map { "См. https://example.com/\($0) и ~~старое~~ www.example.org/\($0).\n" }
+        let results = await withTaskGroup(of: (Int, [String]).self) { group in
+            for (i, page) in pages.enumerated() {
+                group.addTask { (i, CMark.linkDestinations(page, profile: .gfm)) }
+            }
+            var all: [Int: [String]] = [:]
+            for await (i, links) in group { all[i] = links }
+            return all
+        }
+        for i in 0..<pages.count {
+            #expect(results[i] == ["https://example.com/\(i)", "http://www.example.org/\(i)"])
         }
     }
 }
