@@ -181,11 +181,13 @@ public enum ModelBuilder {
             return (nil, [Diagnostic(.wrongType, at: node.location,
                 "each stage must be a mapping with id, title and steps, not \(node.shapeName)")])
         }
-        let probe = FieldReader(node, allowed: ["id", "title", "summary", "steps"], subject: "a stage")
-        let id = probe.text("id", required: true)
-        let r = FieldReader(node, allowed: ["id", "title", "summary", "steps"], subject: "a stage",
-                            context: id.map { "stage \"\($0)\"" } ?? "")
-        _ = r.text("id", required: true)
+        // The stage's id names it in the messages about its other fields.
+        var named = ""
+        if case .mapping(let pairs) = node.value, let id = pairs.first(where: { $0.key.scalarText == "id" })?.value.scalarText {
+            named = "stage \"\(id)\""
+        }
+        let r = FieldReader(node, allowed: ["id", "title", "summary", "steps"], subject: "a stage", context: named)
+        let id = r.text("id", required: true)
         let title = r.text("title", required: true)
         let summary = r.text("summary")
         let steps = r.references("steps", required: true)

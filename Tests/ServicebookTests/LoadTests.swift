@@ -149,6 +149,24 @@ struct LoadTests {
         }
     }
 
+    @Test("a symbolic link out of the content folder, or to nothing, is refused with a diagnostic")
+    func symlinks() throws {
+        let book = try TestBook()
+        let outside = book.root.appendingPathComponent("secret.md")
+        try "---\ntitle: Секрет\n---\nТекст.\n".write(to: outside, atomically: false, encoding: .utf8)
+        try FileManager.default.createSymbolicLink(at: book.url("glossary/secret.md"), withDestinationURL: outside)
+        try FileManager.default.createSymbolicLink(at: book.url("glossary/gone.md"),
+                                                   withDestinationURL: book.root.appendingPathComponent("nowhere.md"))
+        try FileManager.default.createSymbolicLink(at: book.url("glossary/alias.md"), withDestinationURL: book.url("glossary/nps.md"))
+        let result = try book.check()
+        #expect(result.codes == [.ioError, .ioError],
+                "\(result.diagnostics)")
+        #expect(result.diagnostics.filter { $0.code == .ioError }.map(\.location.file)
+            == ["content/glossary/gone.md", "content/glossary/secret.md"])
+        #expect(result.book.entity(.term, "secret") == nil)
+        #expect(result.book.entity(.term, "alias")?.title == "NPS")
+    }
+
     @Test("headings and links keep their file line numbers after the front matter")
     func markdownPositions() throws {
         let result = try TestBook().check()
