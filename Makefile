@@ -4,7 +4,7 @@ DEB_PACKAGES := libcmark-gfm-dev libcmark-gfm-extensions-dev
 BENCH_PACKAGES := time bc
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: all deps build site test bench clean
+.PHONY: all deps build site test bench clean theme
 
 all: site
 
@@ -19,9 +19,10 @@ deps:
 build: deps
 	$(SWIFT) build -c release --product servicebook
 
-# Renders the sample book. Until `servicebook build` exists, this checks it (--strict).
+# Checks the sample book (--strict) and renders it into _site/.
 site: build
 	.build/release/servicebook check --strict --content content
+	.build/release/servicebook build --content content --output _site
 
 test: deps
 	$(SWIFT) test
@@ -35,3 +36,7 @@ bench: deps
 
 clean:
 	rm -rf .build _site
+
+# Re-embeds themes/default into the executable (Sources/BookRender/DefaultTheme.swift).
+theme:
+	$(SWIFT) run embed-theme themes/default Sources/BookRender/DefaultTheme.swift

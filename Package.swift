@@ -11,6 +11,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/jpsim/Yams", exact: "6.2.2"),
         .package(url: "https://github.com/apple/swift-argument-parser", exact: "1.8.2"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache", exact: "2.1.1"),
     ],
     targets: [
         // cmark-gfm from Debian (libcmark-gfm-dev, libcmark-gfm-extensions-dev).
@@ -27,8 +28,14 @@ let package = Package(
         ]),
         // Rules -> diagnostics, the completeness report, and the output formats.
         .target(name: "BookCheck", dependencies: ["BookModel"]),
-        // The pipeline end to end.
-        .target(name: "BookSite", dependencies: ["BookModel", "BookLoad", "BookCheck"]),
+        // Model + theme -> pages: Markdown to HTML, Mustache templates, the default theme.
+        .target(name: "BookRender", dependencies: [
+            "BookModel", "BookLoad", "CCmarkGFM", .product(name: "Mustache", package: "swift-mustache"),
+        ]),
+        // renameat2(RENAME_EXCHANGE), which Glibc does not expose to Swift.
+        .target(name: "CRenameSwap"),
+        // The pipeline end to end: load -> model -> check -> render -> write.
+        .target(name: "BookSite", dependencies: ["BookModel", "BookLoad", "BookCheck", "BookRender", "CRenameSwap"]),
         // The command line only.
         .executableTarget(name: "servicebook", dependencies: [
             "BookSite", "BookCheck", "BookModel",
@@ -36,8 +43,10 @@ let package = Package(
         ]),
         // Generator of synthetic books for the benchmark.
         .executableTarget(name: "bookgen"),
+        // Writes Sources/BookRender/DefaultTheme.swift from themes/default (`make theme`).
+        .executableTarget(name: "embed-theme", path: "Sources/EmbedTheme"),
         .testTarget(name: "ServicebookTests", dependencies: [
-            "BookModel", "BookLoad", "BookCheck", "BookSite",
+            "BookModel", "BookLoad", "BookCheck", "BookRender", "BookSite",
         ]),
     ],
     swiftLanguageModes: [.v5]

@@ -191,7 +191,7 @@ public enum ContentLoader {
     }
 
     /// The whole file, read with POSIX calls (Foundation's readers are slower here).
-    static func readBytes(_ path: String) -> [UInt8]? {
+    public static func readBytes(_ path: String) -> [UInt8]? {
         let fd = open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { return nil }
         defer { close(fd) }

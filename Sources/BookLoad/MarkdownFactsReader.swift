@@ -31,17 +31,17 @@ public enum CMark {
     }()
 
     /// Parses `markdown` (safe mode: no raw HTML passes through) and passes the document and the
-    /// parser's extension list to `body`. The tree is freed afterwards.
+    /// parser's extension list (for `cmark_render_html`) to `body`. The tree is freed afterwards.
     public static func withDocument<T>(_ markdown: String, profile: Profile,
                                        _ body: (OpaquePointer, UnsafeMutablePointer<cmark_llist>?) -> T) -> T {
         _ = registered
-        if profile == .gfm { lock.lock() }
-        defer { if profile == .gfm { lock.unlock() } }
         let parser = cmark_parser_new(CMARK_OPT_DEFAULT)!
         defer { cmark_parser_free(parser) }
         for name in profile.extensions {
             if let ext = cmark_find_syntax_extension(name) { cmark_parser_attach_syntax_extension(parser, ext) }
         }
+        // Only parsing touches the shared table; walking and rendering the tree do not.
+        if profile == .gfm { lock.lock() }
         var text = markdown
         text.withUTF8 { buffer in
             buffer.withMemoryRebound(to: CChar.self) { chars in
@@ -49,9 +49,13 @@ public enum CMark {
             }
         }
         let document = cmark_parser_finish(parser)!
+        if profile == .gfm { lock.unlock() }
         defer { cmark_node_free(document) }
         return body(document, cmark_parser_get_syntax_extensions(parser))
     }
+
+    /// The text of a node's inline content (text and code spans): a heading's text for its anchor.
+    public static func plainText(_ node: OpaquePointer) -> String { MarkdownFactsReader.plainText(node) }
 
     /// Every link and image destination of a GFM parse, in order (for tests of the lock).
     public static func linkDestinations(_ markdown: String, profile: Profile) -> [String] {

@@ -66,6 +66,8 @@ public struct RoleDuties: Hashable, Sendable {
     /// Scripts of its steps and situations.
     public var scripts: [String] = []
 
+    public init() {}
+
     public var isResponsibleForSomething: Bool { !responsibleSteps.isEmpty || !responsibleSituations.isEmpty }
 }
 
@@ -104,10 +106,16 @@ public struct Book: Sendable {
     public let index: BookIndex
     /// Resolved body links per document path, in the order they appear.
     public let links: [String: [(link: BodyLink, target: ResolvedLink)]]
+    /// Resolves body links, for renderers (which see links the checker does not, like autolinks).
+    public let linkResolver: LinkResolver
+    /// Paths of the non-document files under the content folder.
+    public let assets: Set<String>
     private let orderedKeys: [Kind: [EntityKey]]
 
     init(config: BookConfig, entities: [EntityKey: Entity], documents: [SourceDocument], index: BookIndex,
-         links: [String: [(link: BodyLink, target: ResolvedLink)]]) {
+         links: [String: [(link: BodyLink, target: ResolvedLink)]], linkResolver: LinkResolver, assets: Set<String>) {
+        self.linkResolver = linkResolver
+        self.assets = assets
         self.config = config
         self.entities = entities
         self.documents = documents

@@ -105,7 +105,8 @@ public enum ModelBuilder {
         index.backlinks = backlinks.mapValues { $0.sorted() }
 
         derive(&index, entities)
-        let book = Book(config: config, entities: entities, documents: documents, index: index, links: links)
+        let book = Book(config: config, entities: entities, documents: documents, index: index, links: links,
+                        linkResolver: resolver, assets: assets)
         return (book, diagnostics)
     }
 

@@ -10,7 +10,7 @@ struct Servicebook: ParsableCommand {
         abstract: "Checks a service book written in Markdown and renders it as a handbook.",
         discussion: "Exit codes: 0 success, 1 the book has errors (or warnings with --strict), 2 usage or I/O failure.",
         version: "0.1.0",
-        subcommands: [Check.self]
+        subcommands: [Check.self, Build.self]
     )
 }
 
@@ -48,6 +48,59 @@ struct Check: ParsableCommand {
             && ProcessInfo.processInfo.environment["TERM"] != "dumb"
         FileHandle.standardOutput.write(Data(format.render(checked.report, sources: checked.sources, color: color).utf8))
         if checked.report.exitCode != 0 { throw ExitCode(checked.report.exitCode) }
+    }
+}
+
+struct Build: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Check the book, then render it as a static HTML handbook.",
+        discussion: """
+        With errors in the book nothing is written and the previous output stays intact. \
+        The new site replaces the output folder atomically.
+        """
+    )
+
+    @Option(name: .long, help: ArgumentHelp("The content folder.", valueName: "dir"))
+    var content: String = "content"
+
+    @Option(name: .long, help: ArgumentHelp("The output folder.", valueName: "dir"))
+    var output: String = "_site"
+
+    @Option(name: .long, help: ArgumentHelp("A theme folder overriding the default theme (default: book.yml's theme).", valueName: "dir"))
+    var theme: String?
+
+    func run() throws {
+        let terminal = isatty(STDERR_FILENO) == 1 && ProcessInfo.processInfo.environment["CI"] == nil
+        let progress: (String) -> Void = { stage in
+            if terminal { FileHandle.standardError.write(Data("\r\u{1B}[K\(stage)…".utf8)) }
+        }
+        let built: Pipeline.Built
+        do {
+            built = try Pipeline.build(content: content, output: output, theme: theme, progress: progress)
+        } catch {
+            if terminal { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
+            FileHandle.standardError.write(Data("servicebook: error: \(error)\n".utf8))
+            throw ExitCode(2)
+        }
+        if terminal { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
+        let report = built.checked.report
+        let color = isatty(STDOUT_FILENO) == 1 && (ProcessInfo.processInfo.environment["NO_COLOR"] ?? "").isEmpty
+        let formatter = HumanFormatter(color: color)
+        var lines = ""
+        var cache: [String: [Substring]] = [:]
+        for d in report.diagnostics {
+            let file = cache[d.location.file] ?? (built.checked.sources[d.location.file] ?? "").split(separator: "\n", omittingEmptySubsequences: false)
+            cache[d.location.file] = file
+            lines += formatter.format(d, lines: file) + "\n"
+        }
+        FileHandle.standardOutput.write(Data(lines.utf8))
+        if report.errors > 0 {
+            print("build failed: \(report.errors) error\(report.errors == 1 ? "" : "s"); nothing was written, \(output) is unchanged")
+            throw ExitCode(1)
+        }
+        let dest = output.hasSuffix("/") ? output : output + "/"
+        print("Built \(built.pages) pages in \(String(format: "%.2f", built.seconds)) s → \(dest)"
+              + (report.warnings > 0 ? " (\(report.warnings) warning\(report.warnings == 1 ? "" : "s"))" : ""))
     }
 }
 

@@ -1,0 +1,385 @@
+import BookModel
+import Foundation
+
+/// The context of each page kind, for its Mustache template.
+extension SiteRenderer {
+    func home() -> [String: Any] {
+        let journeys: [[String: Any]] = book.all(.journey).map { journey in
+            var c = link(journey.key, depth: 0)
+            c["stages"] = (journey.journey?.stages ?? []).map { stage -> [String: Any] in
+                ["title": stage.title, "url": Paths.page(journey.key) + "#stage-\(stage.id)"]
+            }
+            return c
+        }
+        let sections: [[String: Any]] = [Kind.situation, .role, .standard, .script, .step, .term].compactMap { kind in
+            let count = book.all(kind).count
+            return count == 0 ? nil : ["url": Paths.index(kind), "title": s["index_\(kind.rawValue)"] ?? "", "count": count]
+        }
+        var tools: [[String: Any]] = [
+            ["url": "matrix.html", "title": s["matrix"] ?? ""],
+            ["url": "phrasebook.html", "title": s["phrasebook"] ?? ""],
+        ]
+        for journey in book.all(.journey) {
+            tools.append(["url": Paths.checklist(journey.id), "title": "\(s["checklist"] ?? ""): \(journey.title)"])
+        }
+        tools.append(["url": "print.html", "title": s["print"] ?? ""])
+        tools.append(["url": "completeness.html", "title": s["completeness"] ?? ""])
+        let chapters = book.all(.page).map { link($0.key, depth: 0) }
+        return [
+            "journeys": journeys,
+            "roles": sorted(book.all(.role)).map { link($0.key, depth: 0) },
+            "sections": sections, "tools": tools,
+            "chapters": ["items": chapters], "hasChapters": !chapters.isEmpty,
+        ]
+    }
+
+    func index(_ kind: Kind) -> [String: Any] {
+        let title = s["index_\(kind.rawValue)"] ?? kind.folder
+        var groups: [[String: Any]] = []
+        switch kind {
+        case .step:
+            // Steps in journey order, grouped by journey and stage.
+            for journey in book.all(.journey) {
+                for stage in journey.journey?.stages ?? [] {
+                    let items = stage.steps.filter { book.entity(.step, $0.id) != nil }.map { link(EntityKey(.step, $0.id)) }
+                    groups.append(["title": "\(journey.title) › \(stage.title)", "items": items])
+                }
+            }
+            let orphans = book.all(.step).filter { (book.index.placements[$0.id] ?? []).isEmpty }
+            if !orphans.isEmpty { groups.append(["title": s["none"] ?? "", "items": orphans.map { link($0.key) }]) }
+        case .term:
+            // The glossary: in the book's collation order, under letters.
+            var current: String?
+            var items: [[String: Any]] = []
+            for term in sorted(book.all(.term)) {
+                let letter = Collation.initial(term.title)
+                if letter != current, let current, !items.isEmpty {
+                    groups.append(["title": current, "id": "letter-\(groups.count)", "items": items])
+                    items = []
+                }
+                current = letter
+                items.append(link(term.key))
+            }
+            if let current, !items.isEmpty { groups.append(["title": current, "id": "letter-\(groups.count)", "items": items]) }
+        case .page:
+            groups.append(["items": book.all(.page).map { link($0.key) }])
+        default:
+            groups.append(["items": sorted(book.all(kind)).map { link($0.key) }])
+        }
+        return ["title": title, "groups": groups]
+    }
+
+    func entityContext(_ entity: Entity, _ html: [EntityKey: [String]]) -> [String: Any] {
+        var c: [String: Any] = [
+            "kind": entity.kind.rawValue, "kindLabel": kindLabel(entity.kind), "title": entity.title,
+            "body": html[entity.key]?.first ?? "",
+        ]
+        if let summary = entity.summary, !summary.isEmpty { c["summary"] = summary }
+
+        // Meta: reviewed, owner, tags, edit link.
+        var meta: [String: Any] = [:]
+        if let reviewed = entity.reviewed { meta["reviewed"] = reviewed.description }
+        if let owner = book.resolve(entity.owner, as: .role) { meta["owner"] = link(owner.key) }
+        meta["tags"] = entity.tags
+        meta["hasTags"] = !entity.tags.isEmpty
+        if let pattern = book.config.editURL {
+            var path = entity.source.displayPath
+            while path.hasPrefix("./") { path.removeFirst(2) }
+            let url = pattern.replacingOccurrences(of: "{path}", with: path)
+            if url.hasPrefix("https://") || url.hasPrefix("http://") { meta["editURL"] = url }
+        }
+        if meta.count > 2 || entity.tags.count > 0 { c["meta"] = meta }
+
+        // Backlinks, one per referring entity.
+        var seen = Set<EntityKey>()
+        let backlinks = (book.index.backlinks[entity.key] ?? []).filter { seen.insert($0.from).inserted }
+            .compactMap { book[$0.from] }
+            .sorted { $0.kind != $1.kind ? $0.kind < $1.kind : Collation.key($0.title, language: book.config.language) < Collation.key($1.title, language: book.config.language) }
+            .map { from -> [String: Any] in
+                var l = link(from.key)
+                l["kind"] = from.kind.rawValue
+                l["kindLabel"] = kindLabel(from.kind)
+                return l
+            }
+        c["backlinks"] = backlinks
+        c["hasBacklinks"] = !backlinks.isEmpty
+
+        switch entity.details {
+        case .step(let step):
+            withFacts(&c, [
+                fact("responsible", links: links(step.responsible.map { [$0] } ?? [], .role)),
+                fact("participants", links: links(step.participants, .role)),
+                fact("channel", text: channel(step.channel)), fact("timing", text: step.timing),
+            ])
+            let scripts = step.scripts.compactMap { book.resolve($0, as: .script) }.map { scriptContext($0.key, html: html) }
+            c["scripts"] = scripts
+            c["hasScripts"] = !scripts.isEmpty
+            let standards = step.standards.compactMap { book.resolve($0, as: .standard) }.map { standardContext($0.key) }
+            c["standards"] = standards
+            c["hasStandards"] = !standards.isEmpty
+            let situations = links(step.situations, .situation)
+            c["items"] = situations
+            c["hasSituations"] = !situations.isEmpty
+            let placements = book.index.placements[entity.id] ?? []
+            let crumbs: [[String: Any]] = placements.compactMap { p in
+                guard let journey = book.entity(.journey, p.journey),
+                      let stage = journey.journey?.stages[p.stageIndex] else { return nil }
+                return ["items": [
+                    ["url": Paths.relative(Paths.page(journey.key), depth: 1), "title": journey.title],
+                    ["url": Paths.relative(Paths.page(journey.key), depth: 1) + "#stage-\(stage.id)", "title": stage.title],
+                    ["title": entity.title],
+                ]]
+            }
+            c["breadcrumbs"] = crumbs
+            c["hasBreadcrumbs"] = !crumbs.isEmpty
+            if let first = placements.first {
+                if let previous = first.previous { c["previous"] = link(EntityKey(.step, previous)) }
+                if let next = first.next { c["next"] = link(EntityKey(.step, next)) }
+                c["hasPrevNext"] = first.previous != nil || first.next != nil
+            }
+        case .situation(let situation):
+            withFacts(&c, [
+                fact("responsible", links: links(situation.responsible.map { [$0] } ?? [], .role)),
+                fact("escalation", links: links(situation.escalation.map { [$0] } ?? [], .role)),
+                fact("severity", text: situation.severity.map { s["severity_\($0.rawValue)"] ?? $0.rawValue }),
+                fact("channel", text: channel(situation.channel)),
+            ])
+            let scripts = situation.scripts.compactMap { book.resolve($0, as: .script) }.map { scriptContext($0.key, html: html) }
+            c["scripts"] = scripts
+            c["hasScripts"] = !scripts.isEmpty
+            let standards = situation.standards.compactMap { book.resolve($0, as: .standard) }.map { standardContext($0.key) }
+            c["standards"] = standards
+            c["hasStandards"] = !standards.isEmpty
+        case .role(let role):
+            withFacts(&c, [fact("reportsTo", links: links(role.reportsTo.map { [$0] } ?? [], .role))])
+            roleHandbook(entity, &c)
+        case .standard(let standard):
+            withFacts(&c, [
+                fact("category", text: standard.category),
+                standard.appliesTo.isEmpty ? fact("appliesTo", text: s["everyone"]) : fact("appliesTo", links: links(standard.appliesTo, .role)),
+            ])
+            c["checks"] = checks(standard)
+            c["hasChecks"] = !standard.checks.isEmpty
+            c["hasCritical"] = standard.checks.contains(where: \.critical)
+        case .script(let script):
+            withFacts(&c, [fact("channel", text: channel(script.channel))])
+            c["phrases"] = phrases(script)
+            c["hasPhrases"] = !script.phrases.isEmpty
+        case .term(let term):
+            withFacts(&c, [fact("aliases", text: term.aliases.isEmpty ? nil : term.aliases.joined(separator: ", "))])
+        case .journey(let journey):
+            journeyContext(entity, journey, &c)
+        case .page:
+            withFacts(&c, [])
+        }
+        return c
+    }
+
+    func roleHandbook(_ entity: Entity, _ c: inout [String: Any]) {
+        let duties = book.index.roles[entity.id] ?? RoleDuties()
+        let mine = Set(duties.responsibleSteps)
+        var journeys: [[String: Any]] = []
+        var listed = Set<String>()
+        for journey in book.all(.journey) {
+            var stages: [[String: Any]] = []
+            for stage in journey.journey?.stages ?? [] {
+                let steps = stage.steps.map(\.id).filter { mine.contains($0) }.compactMap { book.entity(.step, $0) }
+                guard !steps.isEmpty else { continue }
+                stages.append(["title": stage.title, "steps": steps.map { step -> [String: Any] in
+                    listed.insert(step.id)
+                    var l = link(step.key)
+                    let scripts = links(step.step?.scripts ?? [], .script)
+                    l["scripts"] = scripts
+                    l["hasScripts"] = !scripts.isEmpty
+                    if let timing = step.step?.timing { l["timing"] = timing }
+                    return l
+                }])
+            }
+            if !stages.isEmpty {
+                var j = link(journey.key)
+                j["stages"] = stages
+                journeys.append(j)
+            }
+        }
+        let others = duties.responsibleSteps.filter { !listed.contains($0) }
+        if !others.isEmpty {
+            journeys.append(["title": s["none"] ?? "", "url": "#", "stages": [["title": s["steps"] ?? "", "steps": others.map { link(EntityKey(.step, $0)) }]]])
+        }
+        c["responsible"] = journeys
+        c["hasResponsible"] = !journeys.isEmpty
+        let participant = duties.participantSteps.map { link(EntityKey(.step, $0)) }
+        c["participant"] = ["items": participant]
+        c["hasParticipant"] = !participant.isEmpty
+        let situations = duties.responsibleSituations.map { link(EntityKey(.situation, $0)) }
+        c["situations"] = ["items": situations]
+        c["hasSituations"] = !situations.isEmpty
+        let escalations = duties.escalationSituations.map { link(EntityKey(.situation, $0)) }
+        c["escalations"] = ["items": escalations]
+        c["hasEscalations"] = !escalations.isEmpty
+        let standards = duties.standards.map { standardContext(EntityKey(.standard, $0)) }
+        c["standards"] = standards
+        c["hasStandards"] = !standards.isEmpty
+        let scripts: [[String: Any]] = duties.scripts.map { id in
+            var l = link(EntityKey(.script, id))
+            let list = phrases(book.entity(.script, id)?.script)
+            l["phrases"] = list
+            l["hasPhrases"] = !list.isEmpty
+            return l
+        }
+        c["scripts"] = scripts
+        c["hasScripts"] = !scripts.isEmpty
+    }
+
+    func journeyContext(_ entity: Entity, _ journey: Journey, _ c: inout [String: Any]) {
+        var roleOrder: [String] = []
+        func note(_ role: String?) { if let role, !roleOrder.contains(role) { roleOrder.append(role) } }
+        var stages: [[String: Any]] = []
+        for (i, stage) in journey.stages.enumerated() {
+            let steps: [[String: Any]] = stage.steps.compactMap { book.entity(.step, $0.id) }.map { step in
+                var l = link(step.key)
+                if let role = book.resolve(step.step?.responsible, as: .role) {
+                    l["responsible"] = role.title
+                    note(role.id)
+                }
+                for participant in step.step?.participants ?? [] where book.resolve(participant, as: .role) != nil { note(participant.id) }
+                return l
+            }
+            var sc: [String: Any] = ["id": stage.id, "title": stage.title, "number": i + 1, "steps": steps]
+            if let summary = stage.summary { sc["summary"] = summary }
+            stages.append(sc)
+        }
+        c["stages"] = stages
+        c["checklistURL"] = Paths.relative(Paths.checklist(entity.id), depth: 1)
+        // The blueprint: a row per role, a cell per stage, step cards in the cells.
+        c["blueprintRows"] = roleOrder.compactMap { book.entity(.role, $0) }.map { role -> [String: Any] in
+            var row = link(role.key)
+            row["cells"] = journey.stages.map { stage -> [String: Any] in
+                let cards: [[String: Any]] = stage.steps.compactMap { book.entity(.step, $0.id) }.compactMap { step in
+                    guard let details = step.step else { return nil }
+                    let responsible = details.responsible?.id == role.id
+                    let participant = !responsible && details.participants.contains { $0.id == role.id }
+                    guard responsible || participant else { return nil }
+                    var card = link(step.key)
+                    card["participant"] = participant
+                    if let channel = channel(details.channel) { card["channel"] = channel }
+                    if let timing = details.timing { card["timing"] = timing }
+                    return card
+                }
+                return ["steps": cards]
+            }
+            return row
+        }
+    }
+
+    func checklist(_ journey: Entity) -> [String: Any] {
+        var number = 0
+        var points = 0.0
+        let stages: [[String: Any]] = (journey.journey?.stages ?? []).enumerated().compactMap { i, stage in
+            var seen = Set<String>()
+            let standards: [[String: Any]] = stage.steps.compactMap { book.entity(.step, $0.id)?.step }
+                .flatMap(\.standards).compactMap { book.resolve($0, as: .standard) }
+                .filter { seen.insert($0.id).inserted && !($0.standard?.checks.isEmpty ?? true) }
+                .map { standard in
+                    var l = link(standard.key)
+                    l["checks"] = (standard.standard?.checks ?? []).map { check -> [String: Any] in
+                        number += 1
+                        points += check.weight
+                        return ["number": number, "text": check.text, "weight": self.number(check.weight), "critical": check.critical]
+                    }
+                    return l
+                }
+            return standards.isEmpty ? nil : ["number": i + 1, "title": stage.title, "standards": standards]
+        }
+        return ["title": journey.title, "journeyURL": Paths.relative(Paths.page(journey.key), depth: 1),
+                "stages": stages, "points": self.number(points)]
+    }
+
+    func matrix() -> [String: Any] {
+        let roles = sorted(book.all(.role))
+        let span = roles.count + 1
+        let journeys: [[String: Any]] = book.all(.journey).map { journey in
+            var j = link(journey.key, depth: 0)
+            j["span"] = span
+            j["stages"] = (journey.journey?.stages ?? []).map { stage -> [String: Any] in
+                let rows: [[String: Any]] = stage.steps.compactMap { book.entity(.step, $0.id) }.map { step in
+                    var row = link(step.key, depth: 0)
+                    row["cells"] = roles.map { role -> [String: Any] in
+                        let r = step.step?.responsible?.id == role.id
+                        let p = !r && (step.step?.participants.contains { $0.id == role.id } ?? false)
+                        return ["r": r, "p": p]
+                    }
+                    return row
+                }
+                return ["title": stage.title, "span": span, "rows": rows]
+            }
+            return j
+        }
+        return ["roles": roles.map { link($0.key, depth: 0) }, "journeys": journeys]
+    }
+
+    func phrasebook() -> [String: Any] {
+        let scripts: [[String: Any]] = sorted(book.all(.script)).compactMap { script in
+            let list = phrases(script.script)
+            guard !list.isEmpty else { return nil }
+            var l = link(script.key, depth: 0)
+            l["phrases"] = list
+            l["hasPhrases"] = true
+            return l
+        }
+        return ["scripts": scripts]
+    }
+
+    func completenessPage() -> [String: Any] {
+        let items: [[String: Any]] = completeness.map { row in
+            let percent = row.total == 0 ? 100 : row.satisfied * 100 / row.total
+            return ["rule": row.rule, "satisfied": row.satisfied, "total": row.total, "percent": percent,
+                    "complete": row.satisfied == row.total]
+        }
+        let warnings: [[String: Any]] = warnings.map { ["location": $0.location, "code": $0.code, "message": $0.message] }
+        return ["items": items, "warnings": warnings, "hasWarnings": !warnings.isEmpty]
+    }
+
+    func printPage(_ html: [EntityKey: [String]]) -> [String: Any] {
+        func part(_ kind: Kind, _ entities: [Entity]) -> [String: Any]? {
+            guard !entities.isEmpty else { return nil }
+            return ["id": "part-\(kind.folder)", "title": s["index_\(kind.rawValue)"] ?? kind.folder,
+                    "entities": entities.map { entity -> [String: Any] in
+                        var c: [String: Any] = ["anchor": Paths.printAnchor(entity.key), "title": entity.title,
+                                                "body": html[entity.key]?[1] ?? ""]
+                        if let summary = entity.summary, !summary.isEmpty { c["summary"] = summary }
+                        switch entity.details {
+                        case .step(let step):
+                            withFacts(&c, [
+                                fact("responsible", text: book.resolve(step.responsible, as: .role)?.title),
+                                fact("participants", text: step.participants.compactMap { book.resolve($0, as: .role)?.title }.joined(separator: ", ")),
+                                fact("script", text: step.scripts.compactMap { book.resolve($0, as: .script)?.title }.joined(separator: ", ")),
+                                fact("channel", text: channel(step.channel)), fact("timing", text: step.timing),
+                            ])
+                        case .situation(let situation):
+                            withFacts(&c, [
+                                fact("responsible", text: book.resolve(situation.responsible, as: .role)?.title),
+                                fact("escalation", text: book.resolve(situation.escalation, as: .role)?.title),
+                                fact("severity", text: situation.severity.map { s["severity_\($0.rawValue)"] ?? $0.rawValue }),
+                            ])
+                        case .standard(let standard):
+                            c["checks"] = checks(standard)
+                            c["hasChecks"] = !standard.checks.isEmpty
+                        case .script(let script):
+                            c["phrases"] = phrases(script)
+                            c["hasPhrases"] = !script.phrases.isEmpty
+                        default:
+                            break
+                        }
+                        return c
+                    }]
+        }
+        let steps = book.index.stepOrder.compactMap { book.entity(.step, $0) }
+        let parts = [
+            part(.page, book.all(.page)), part(.journey, book.all(.journey)), part(.step, steps),
+            part(.situation, sorted(book.all(.situation))), part(.role, sorted(book.all(.role))),
+            part(.standard, sorted(book.all(.standard))), part(.script, sorted(book.all(.script))),
+            part(.term, sorted(book.all(.term))),
+        ].compactMap { $0 }
+        return ["parts": parts]
+    }
+}

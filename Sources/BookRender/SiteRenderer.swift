@@ -1,0 +1,253 @@
+import BookModel
+import Foundation
+
+/// A file of the rendered site: its path under the output folder and its bytes.
+public struct OutputFile: Sendable {
+    public let path: String
+    public let bytes: [UInt8]
+
+    public init(path: String, bytes: [UInt8]) {
+        self.path = path
+        self.bytes = bytes
+    }
+}
+
+/// A line of the completeness report, for the completeness page.
+public struct CompletenessRow: Sendable {
+    public let rule: String
+    public let satisfied: Int
+    public let total: Int
+
+    public init(rule: String, satisfied: Int, total: Int) {
+        self.rule = rule
+        self.satisfied = satisfied
+        self.total = total
+    }
+}
+
+/// A warning of the check, listed on the completeness page.
+public struct WarningRow: Sendable {
+    public let location: String
+    public let code: String
+    public let message: String
+
+    public init(location: String, code: String, message: String) {
+        self.location = location
+        self.code = code
+        self.message = message
+    }
+}
+
+public struct RenderError: Error, CustomStringConvertible {
+    public let description: String
+}
+
+/// Renders every page of the handbook from the model and the theme.
+public struct SiteRenderer {
+    let book: Book
+    let theme: Theme
+    let s: [String: String]
+    let completeness: [CompletenessRow]
+    let warnings: [WarningRow]
+    let bodies: BodyRenderer
+
+    public init(book: Book, theme: Theme, completeness: [CompletenessRow] = [], warnings: [WarningRow] = []) throws {
+        self.book = book
+        self.theme = theme
+        s = try theme.strings(book.config.language.rawValue)
+        self.completeness = completeness
+        self.warnings = warnings
+        bodies = BodyRenderer(book: book)
+    }
+
+    /// Every page and asset of the site, sorted by path.
+    public func render() throws -> [OutputFile] {
+        let navs = [navigation(depth: 0), navigation(depth: 1)]
+        // Bodies: each entity's own page, plus the print page's version; scripts also embedded.
+        let entities = Kind.allCases.flatMap { book.all($0) }
+        let rendered = entities.parallelMap { entity -> [String] in
+            var styles = [BodyStyle.ownPage, BodyStyle(links: .onePage, idPrefix: Paths.printAnchor(entity.key) + "--", headingShift: 2)]
+            if entity.kind == .script {
+                styles.append(BodyStyle(links: .pages(depth: 1), idPrefix: Paths.printAnchor(entity.key) + "--", headingShift: 1,
+                                        linksTerms: false))
+            }
+            return bodies.render(entity, styles: styles)
+        }
+        var html: [EntityKey: [String]] = [:]
+        for (entity, versions) in zip(entities, rendered) { html[entity.key] = versions }
+
+        var pages: [(path: String, depth: Int, template: String, title: String, context: [String: Any])] = []
+        pages.append(("index.html", 0, "home", book.config.title, home()))
+        for kind in Kind.allCases {
+            pages.append((Paths.index(kind), 1, "list", s["index_\(kind.rawValue)"] ?? kind.folder, index(kind)))
+        }
+        for entity in entities {
+            pages.append((Paths.page(entity.key), 1, template(for: entity.kind), entity.title, entityContext(entity, html)))
+        }
+        for journey in book.all(.journey) {
+            pages.append((Paths.checklist(journey.id), 1, "checklist", "\(s["checklist"] ?? "") — \(journey.title)", checklist(journey)))
+        }
+        pages.append(("matrix.html", 0, "matrix", s["matrix"] ?? "", matrix()))
+        pages.append(("phrasebook.html", 0, "phrasebook", s["phrasebook"] ?? "", phrasebook()))
+        pages.append(("completeness.html", 0, "completeness", s["completeness"] ?? "", completenessPage()))
+        pages.append(("print.html", 0, "print", s["print"] ?? "", printPage(html)))
+
+        let outputs = try pages.parallelMap { page -> Result<OutputFile, RenderError> in
+            var context = page.context
+            context["s"] = s
+            context["root"] = Paths.relative("", depth: page.depth)
+            context["book"] = bookContext()
+            guard let content = theme.render(page.template, context) else {
+                return .failure(RenderError(description: "the theme has no template \"\(page.template)\""))
+            }
+            let nav = navs[page.depth].replacingOccurrences(
+                of: "href=\"\(Paths.relative(page.path, depth: page.depth))\"",
+                with: "href=\"\(Paths.relative(page.path, depth: page.depth))\" aria-current=\"page\"")
+            let layout: [String: Any] = [
+                "s": s, "root": Paths.relative("", depth: page.depth), "book": bookContext(),
+                "lang": book.config.language.rawValue, "pageTitle": page.title, "nav": nav, "content": content,
+                "bodyClass": page.template, "description": (page.context["summary"] as? String) ?? book.config.description ?? "",
+            ]
+            guard let full = theme.render("layout", layout) else {
+                return .failure(RenderError(description: "the theme has no template \"layout\""))
+            }
+            return .success(OutputFile(path: page.path, bytes: Array(full.utf8)))
+        }.map { try $0.get() }
+        let assets = theme.assets.map { OutputFile(path: $0.path, bytes: $0.bytes) }
+        return (outputs + assets).sorted { $0.path < $1.path }
+    }
+
+    // MARK: - Helpers
+
+    func template(for kind: Kind) -> String {
+        switch kind {
+        case .journey: "journey"
+        case .step: "step"
+        case .situation: "situation"
+        case .role: "role"
+        default: "entity"
+        }
+    }
+
+    func bookContext() -> [String: Any] {
+        var c: [String: Any] = ["title": book.config.title]
+        if let v = book.config.organization { c["organization"] = v }
+        if let v = book.config.description { c["description"] = v }
+        if let v = book.config.edition { c["edition"] = v }
+        return c
+    }
+
+    func kindLabel(_ kind: Kind) -> String { s["kind_\(kind.rawValue)"] ?? kind.rawValue }
+
+    /// A channel in the interface's words (`phone` → «телефон»); free-text channels stay as written.
+    func channel(_ value: String?) -> String? { value.map { s["channel_\($0)"] ?? $0 } }
+
+    /// `{url, title, summary}` of an entity, seen from a page `depth` folders down.
+    func link(_ key: EntityKey, depth: Int = 1) -> [String: Any] {
+        guard let entity = book[key] else { return [:] }
+        var c: [String: Any] = ["url": Paths.relative(Paths.page(key), depth: depth), "title": entity.title, "id": key.id]
+        if let summary = entity.summary, !summary.isEmpty { c["summary"] = summary }
+        return c
+    }
+
+    func links(_ refs: [Reference], _ kind: Kind, depth: Int = 1) -> [[String: Any]] {
+        var seen = Set<String>()
+        let keys = refs.map { EntityKey(kind, $0.id) }.filter { book[$0] != nil && seen.insert($0.id).inserted }
+        return keys.enumerated().map { i, key in
+            var c = link(key, depth: depth)
+            c["last"] = i == keys.count - 1
+            return c
+        }
+    }
+
+    func fact(_ label: String, links: [[String: Any]]) -> [String: Any]? {
+        links.isEmpty ? nil : ["label": s[label] ?? label, "links": links]
+    }
+
+    func fact(_ label: String, text: String?) -> [String: Any]? {
+        guard let text, !text.isEmpty else { return nil }
+        return ["label": s[label] ?? label, "text": text]
+    }
+
+    func withFacts(_ context: inout [String: Any], _ facts: [[String: Any]?]) {
+        let list = facts.compactMap { $0 }
+        context["facts"] = list
+        context["hasFacts"] = !list.isEmpty
+    }
+
+    func number(_ weight: Double) -> String {
+        weight == weight.rounded() ? String(Int(weight)) : String(format: "%.1f", weight)
+    }
+
+    func checks(_ standard: Standard) -> [[String: Any]] {
+        standard.checks.map { check in
+            ["text": check.text, "weight": number(check.weight), "critical": check.critical, "showWeight": check.weight != 1]
+        }
+    }
+
+    func standardContext(_ key: EntityKey, depth: Int = 1) -> [String: Any] {
+        var c = link(key, depth: depth)
+        let list = book[key]?.standard.map(checks) ?? []
+        c["checks"] = list
+        c["hasChecks"] = !list.isEmpty
+        return c
+    }
+
+    func phrases(_ script: Script?) -> [[String: Any]] {
+        (script?.phrases ?? []).map { ["avoid": $0.avoid, "say": $0.say] }
+    }
+
+    func scriptContext(_ key: EntityKey, html: [EntityKey: [String]], depth: Int = 1) -> [String: Any] {
+        var c = link(key, depth: depth)
+        let list = phrases(book[key]?.script)
+        c["phrases"] = list
+        c["hasPhrases"] = !list.isEmpty
+        c["body"] = html[key]?.last ?? ""
+        return c
+    }
+
+    static func escape(_ text: String) -> String {
+        var out = ""
+        out.reserveCapacity(text.utf8.count)
+        for ch in text.unicodeScalars {
+            switch ch {
+            case "&": out += "&amp;"
+            case "<": out += "&lt;"
+            case ">": out += "&gt;"
+            case "\"": out += "&quot;"
+            case "'": out += "&#39;"
+            default: out.unicodeScalars.append(ch)
+            }
+        }
+        return out
+    }
+
+    /// The sidebar, rendered once per depth (pages differ only by which link is current).
+    func navigation(depth: Int) -> String {
+        func a(_ path: String, _ title: String) -> String {
+            "<a href=\"\(Paths.relative(path, depth: depth))\">\(SiteRenderer.escape(title))</a>"
+        }
+        var out = "<h2>\(SiteRenderer.escape(s["journeys"] ?? ""))</h2>\n<ul>\n"
+        for journey in book.all(.journey) {
+            out += "<li>\(a(Paths.page(journey.key), journey.title))</li>\n"
+        }
+        out += "</ul>\n<h2>\(SiteRenderer.escape(s["sections"] ?? ""))</h2>\n<ul>\n"
+        for kind in [Kind.situation, .role, .standard, .script, .step, .term, .page] where !book.all(kind).isEmpty {
+            out += "<li>\(a(Paths.index(kind), s["index_\(kind.rawValue)"] ?? kind.folder))</li>\n"
+        }
+        out += "</ul>\n<h2>\(SiteRenderer.escape(s["tools"] ?? ""))</h2>\n<ul>\n"
+        out += "<li>\(a("matrix.html", s["matrix"] ?? ""))</li>\n"
+        out += "<li>\(a("phrasebook.html", s["phrasebook"] ?? ""))</li>\n"
+        for journey in book.all(.journey) {
+            out += "<li>\(a(Paths.checklist(journey.id), "\(s["checklist"] ?? ""): \(journey.title)"))</li>\n"
+        }
+        out += "<li>\(a("print.html", s["print"] ?? ""))</li>\n"
+        out += "<li>\(a("completeness.html", s["completeness"] ?? ""))</li>\n</ul>\n"
+        return out
+    }
+
+    func sorted(_ entities: [Entity]) -> [Entity] {
+        let language = book.config.language
+        return entities.map { (Collation.key($0.title, language: language), $0) }.sorted { $0.0 < $1.0 }.map(\.1)
+    }
+}

@@ -1,0 +1,79 @@
+import Foundation
+import Mustache
+
+/// A theme: Mustache templates, static assets and the interface strings of each language.
+/// The default theme is built into the executable; a book's own theme overrides any of its
+/// files and falls back to the default for the rest.
+public struct Theme: Sendable {
+    public struct LoadError: Error, CustomStringConvertible {
+        public let description: String
+    }
+
+    /// Every file of the theme by path (`templates/step.mustache`, `assets/style.css`, ...).
+    public let files: [String: [UInt8]]
+    let library: MustacheLibrary
+
+    /// The default theme alone.
+    public static func builtIn() throws -> Theme { try Theme(overrides: nil) }
+
+    /// The default theme with the files of `folder` on top of it.
+    public init(overrides folder: String?) throws {
+        var files: [String: [UInt8]] = [:]
+        for (path, base64) in DefaultTheme.files {
+            files[path] = Array(Data(base64Encoded: base64) ?? Data())
+        }
+        if let folder {
+            var isDirectory: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: folder, isDirectory: &isDirectory), isDirectory.boolValue else {
+                throw LoadError(description: "theme folder \"\(folder)\" does not exist")
+            }
+            let root = URL(fileURLWithPath: folder).standardizedFileURL
+            let enumerator = FileManager.default.enumerator(at: root, includingPropertiesForKeys: [.isRegularFileKey])
+            while let url = enumerator?.nextObject() as? URL {
+                guard (try? url.resourceValues(forKeys: [.isRegularFileKey]).isRegularFile) == true else { continue }
+                let relative = String(url.standardizedFileURL.path.dropFirst(root.path.count + 1))
+                if relative.split(separator: "/").contains(where: { $0.hasPrefix(".") }) { continue }
+                guard let data = FileManager.default.contents(atPath: url.path) else {
+                    throw LoadError(description: "cannot read theme file \(url.path)")
+                }
+                files[relative] = Array(data)
+            }
+        }
+        self.files = files
+        var library = MustacheLibrary()
+        for (path, bytes) in files.sorted(by: { $0.key < $1.key })
+        where path.hasPrefix("templates/") && path.hasSuffix(".mustache") {
+            let name = String(path.dropFirst("templates/".count).dropLast(".mustache".count))
+            do {
+                try library.register(String(decoding: bytes, as: UTF8.self), named: name)
+            } catch let error as MustacheTemplate.ParserError {
+                throw LoadError(description: "\(folder.map { $0 + "/" } ?? "")\(path):\(error.context.lineNumber):\(error.context.columnNumber): template error: \(error.error)")
+            } catch {
+                throw LoadError(description: "\(path): template error: \(error)")
+            }
+        }
+        self.library = library
+    }
+
+    /// The interface strings of a language (`strings/ru.json`), falling back to English keys.
+    public func strings(_ language: String) throws -> [String: String] {
+        func load(_ code: String) throws -> [String: String] {
+            guard let bytes = files["strings/\(code).json"] else { return [:] }
+            guard let object = try JSONSerialization.jsonObject(with: Data(bytes)) as? [String: String] else {
+                throw LoadError(description: "strings/\(code).json must be an object of texts")
+            }
+            return object
+        }
+        return try load("en").merging(load(language)) { _, own in own }
+    }
+
+    /// Renders template `name` with `context`; nil when the theme has no such template.
+    public func render(_ name: String, _ context: [String: Any]) -> String? {
+        library.render(context, withTemplate: name)
+    }
+
+    /// The static files to copy to the output (`assets/...`).
+    public var assets: [(path: String, bytes: [UInt8])] {
+        files.filter { $0.key.hasPrefix("assets/") }.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
+    }
+}

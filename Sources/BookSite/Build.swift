@@ -1,0 +1,71 @@
+import BookCheck
+import BookLoad
+import BookModel
+import BookRender
+import Foundation
+
+extension Pipeline {
+    /// What `build` did.
+    public struct Built: Sendable {
+        public let checked: Checked
+        /// Pages and other files written; 0 when the check found errors and nothing was written.
+        public let pages: Int
+        public let files: Int
+        public let seconds: Double
+    }
+
+    public struct BuildError: Error, CustomStringConvertible {
+        public let description: String
+    }
+
+    /// load → model → check → render → write. With errors in the book nothing is written and the
+    /// previous output stays as it was.
+    /// - Parameters:
+    ///   - theme: a theme folder that overrides the default theme; nil takes book.yml's `theme`
+    ///     (relative to the folder that holds the content folder), else the default theme alone.
+    ///   - progress: called with short messages about long stages.
+    public static func build(content folder: String, display: String? = nil, output: String, theme: String? = nil,
+                             today: Day = Pipeline.today(), progress: (String) -> Void = { _ in }) throws -> Built {
+        let start = Date()
+        progress("checking")
+        let checked = try check(content: folder, display: display, today: today)
+        guard checked.report.errors == 0 else {
+            return Built(checked: checked, pages: 0, files: 0, seconds: Date().timeIntervalSince(start))
+        }
+        var themeFolder = theme
+        if themeFolder == nil, let named = checked.book.config.theme, !named.isEmpty {
+            let base = URL(fileURLWithPath: folder).standardizedFileURL.deletingLastPathComponent()
+            themeFolder = named.hasPrefix("/") ? named : base.appendingPathComponent(named).path
+        }
+        let loadedTheme: Theme
+        do {
+            loadedTheme = try Theme(overrides: themeFolder)
+        } catch {
+            throw BuildError(description: "\(error)")
+        }
+        progress("rendering")
+        let renderer = try SiteRenderer(
+            book: checked.book, theme: loadedTheme,
+            completeness: checked.report.completeness.map { CompletenessRow(rule: $0.rule, satisfied: $0.satisfied, total: $0.total) },
+            warnings: checked.report.diagnostics.filter { $0.severity == .warning }.map {
+                WarningRow(location: $0.location.description, code: $0.code.rawValue, message: $0.message)
+            })
+        var files = try renderer.render().map { (path: $0.path, bytes: $0.bytes) }
+        let pages = files.filter { $0.path.hasSuffix(".html") }.count
+        // Files the bodies link to (images, PDFs) go to files/.
+        for asset in checked.book.assets.sorted() {
+            let source = URL(fileURLWithPath: folder).appendingPathComponent(asset).path
+            guard let bytes = ContentLoader.readBytes(source) else {
+                throw BuildError(description: "cannot read \(source)")
+            }
+            files.append((path: "files/" + asset, bytes: bytes))
+        }
+        progress("writing")
+        do {
+            try OutputWriter.write(files, to: output)
+        } catch {
+            throw BuildError(description: "\(error)")
+        }
+        return Built(checked: checked, pages: pages, files: files.count, seconds: Date().timeIntervalSince(start))
+    }
+}

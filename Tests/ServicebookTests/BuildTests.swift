@@ -1,0 +1,276 @@
+import BookModel
+import BookSite
+import Foundation
+import Testing
+
+/// Reads a built site back: files, links and ids.
+struct BuiltSite {
+    let root: URL
+    let files: [String: String]
+
+    init(_ root: URL) throws {
+        self.root = root
+        var files: [String: String] = [:]
+        let enumerator = FileManager.default.enumerator(at: root, includingPropertiesForKeys: nil)!
+        for case let url as URL in enumerator where url.pathExtension == "html" || url.pathExtension == "css" {
+            let relative = String(url.standardizedFileURL.path.dropFirst(root.standardizedFileURL.path.count + 1))
+            files[relative] = try String(contentsOf: url, encoding: .utf8)
+        }
+        self.files = files
+    }
+
+    static func matches(_ pattern: String, in text: String) -> [String] {
+        let regex = try! NSRegularExpression(pattern: pattern)
+        return regex.matches(in: text, range: NSRange(text.startIndex..., in: text)).compactMap {
+            Range($0.range(at: 1), in: text).map { String(text[$0]) }
+        }
+    }
+
+    func ids(_ path: String) -> Set<String> { Set(BuiltSite.matches(#"\sid="([^"]*)""#, in: files[path] ?? "")) }
+
+    /// Every relative href and src of every page that does not resolve to a file and an id.
+    func brokenLinks() -> [String] {
+        var broken: [String] = []
+        for (path, html) in files where path.hasSuffix(".html") {
+            for href in BuiltSite.matches(#"(?:href|src)="([^"]*)""#, in: html) {
+                if href.hasPrefix("http://") || href.hasPrefix("https://") || href.hasPrefix("mailto:") || href.hasPrefix("tel:") { continue }
+                let decoded = href.replacingOccurrences(of: "&amp;", with: "&").removingPercentEncoding ?? href
+                let parts = decoded.split(separator: "#", maxSplits: 1, omittingEmptySubsequences: false)
+                let filePart = String(parts[0])
+                let fragment = parts.count > 1 ? String(parts[1]) : nil
+                var target = path
+                if !filePart.isEmpty {
+                    let base = URL(fileURLWithPath: "/" + path).deletingLastPathComponent()
+                    target = String(base.appendingPathComponent(filePart).standardizedFileURL.path.dropFirst())
+                }
+                guard FileManager.default.fileExists(atPath: root.appendingPathComponent(target).path) else {
+                    broken.append("\(path): \(href) (no file \(target))")
+                    continue
+                }
+                if let fragment, !fragment.isEmpty, target.hasSuffix(".html"), !ids(target).contains(fragment) {
+                    broken.append("\(path): \(href) (no id \(fragment) in \(target))")
+                }
+            }
+        }
+        return broken.sorted()
+    }
+}
+
+func build(_ book: TestBook, output: String = "site", theme: String? = nil) throws -> Pipeline.Built {
+    try Pipeline.build(content: book.content, display: "content", output: book.root.appendingPathComponent(output).path,
+                       theme: theme, today: Day(year: 2026, month: 11, day: 22)!)
+}
+
+func tree(_ root: URL) throws -> [String: Data] {
+    var out: [String: Data] = [:]
+    let enumerator = FileManager.default.enumerator(at: root, includingPropertiesForKeys: [.isRegularFileKey])!
+    for case let url as URL in enumerator where (try url.resourceValues(forKeys: [.isRegularFileKey])).isRegularFile == true {
+        out[String(url.standardizedFileURL.path.dropFirst(root.standardizedFileURL.path.count))] = try Data(contentsOf: url)
+    }
+    return out
+}
+
+@Suite("servicebook build")
+struct BuildTests {
+    @Test("every entity has a page, and the site's pages are all there")
+    func everyEntity() throws {
+        let book = try TestBook()
+        let built = try build(book)
+        #expect(built.pages > 0)
+        let site = try BuiltSite(book.root.appendingPathComponent("site"))
+        for kind in Kind.allCases {
+            for entity in built.checked.book.all(kind) {
+                #expect(site.files["\(kind.folder)/\(entity.id).html"] != nil, "no page for \(entity.key)")
+            }
+            #expect(site.files["\(kind.folder)/index.html"] != nil)
+        }
+        for page in ["index.html", "matrix.html", "phrasebook.html", "completeness.html", "print.html",
+                     "checklists/purchase.html", "assets/style.css"] {
+            #expect(site.files[page] != nil, "no \(page)")
+        }
+    }
+
+    @Test("every internal link and anchor of the sample book's handbook resolves")
+    func sampleLinks() throws {
+        let repo = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let out = FileManager.default.temporaryDirectory.appendingPathComponent("servicebook-sample-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: out) }
+        let built = try Pipeline.build(content: repo.appendingPathComponent("content").path, display: "content", output: out.path)
+        #expect(built.checked.report.errors == 0)
+        let site = try BuiltSite(out)
+        #expect(site.files.count > 150)
+        #expect(site.brokenLinks() == [])
+        // Nothing is loaded from another host.
+        for (path, html) in site.files where path.hasSuffix(".html") {
+            #expect(!html.contains("src=\"http"), "\(path) loads from another host")
+        }
+    }
+
+    @Test("every internal link and anchor of a small book resolves, including body links, terms and assets")
+    func smallLinks() throws {
+        let book = try TestBook(overriding: [
+            "pages/intro.md": "---\ntitle: Введение\norder: 1\n---\n## Раздел\nСм. [звонок](../steps/incoming-call.md#что-делать), [тут](#раздел), ![схема](img/plan.png). NPS важен.\n",
+            "pages/img/plan.png": "png",
+        ])
+        try build(book)
+        let site = try BuiltSite(book.root.appendingPathComponent("site"))
+        #expect(site.brokenLinks() == [])
+        let intro = try #require(site.files["pages/intro.html"])
+        #expect(intro.contains("href=\"../steps/incoming-call.html#что-делать\"") || intro.contains("href=\"../steps/incoming-call.html#%D1%87"))
+        #expect(intro.contains("<h2 id=\"раздел\">"))
+        #expect(intro.contains("src=\"../files/pages/img/plan.png\""))
+        #expect(intro.contains("<a href=\"../glossary/nps.html\">NPS</a>"))
+        #expect(FileManager.default.fileExists(atPath: book.root.appendingPathComponent("site/files/pages/img/plan.png").path))
+    }
+
+    @Test("hostile text in front matter and bodies comes out escaped or neutralised")
+    func hostile() throws {
+        let evil = "<script>alert(1)</script>\\\" onmouseover=\\\"alert(2)"
+        let book = try TestBook(overriding: [
+            "book.yml": "title: \"\(evil)\"\norganization: \"\(evil)\"\ndescription: \"\(evil)\"\nedit_url: \"javascript:alert(3)//{path}\"\n",
+            "steps/sales/farewell.md": """
+            ---
+            title: "\(evil)"
+            summary: "\(evil)"
+            responsible: manager
+            script: call-script
+            channel: "\(evil)"
+            timing: "\(evil)"
+            tags: ["\(evil)"]
+            ---
+            <script>alert(4)</script> <img src=x onerror=alert(5)> [x](javascript:alert(6)) [y](data:text/html,hi)
+            """,
+            "standards/phone.md": "---\ntitle: Телефон\nchecks: [\"\(evil)\"]\n---\nТекст.\n",
+            "scripts/call-script.md": "---\ntitle: Скрипт\nphrases:\n  - avoid: \"\(evil)\"\n    say: \"\(evil)\"\n---\n## Что говорить\nТекст.\n",
+            "glossary/nps.md": "---\ntitle: NPS\nsummary: \"\(evil)\"\n---\nИндекс.\n",
+        ])
+        try build(book)
+        let site = try BuiltSite(book.root.appendingPathComponent("site"))
+        for (path, html) in site.files where path.hasSuffix(".html") {
+            #expect(!html.lowercased().contains("<script"), "\(path) has a script element")
+            #expect(!html.contains("\" onmouseover="), "\(path) has a broken attribute")
+            #expect(!html.contains("onerror="), "\(path) has an event handler")
+            #expect(!html.lowercased().contains("href=\"javascript:"), "\(path) has a javascript: link")
+            #expect(!html.lowercased().contains("href=\"data:"), "\(path) has a data: link")
+        }
+        #expect(site.files["steps/farewell.html"]?.contains("&lt;script&gt;alert(1)&lt;/script&gt;") == true)
+    }
+
+    @Test("two builds of the same input are byte-identical")
+    func deterministic() throws {
+        let book = try TestBook()
+        try build(book, output: "a")
+        try build(book, output: "b")
+        let a = try tree(book.root.appendingPathComponent("a")), b = try tree(book.root.appendingPathComponent("b"))
+        #expect(a.count > 20)
+        #expect(a == b)
+    }
+
+    @Test("a book with errors writes nothing and keeps the previous output")
+    func failedBuildKeepsOutput() throws {
+        let book = try TestBook()
+        try build(book)
+        let before = try tree(book.root.appendingPathComponent("site"))
+        try book.write("steps/sales/farewell.md", "---\ntitle: Прощание\nresponsible: nobody\nscript: call-script\n---\nТекст.\n")
+        let built = try build(book)
+        #expect(built.pages == 0)
+        #expect(built.checked.report.errors == 1)
+        #expect(try tree(book.root.appendingPathComponent("site")) == before)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: book.root.path).filter { $0.contains(".tmp-") }.isEmpty)
+    }
+
+    @Test("a rebuild replaces the output: deleted documents lose their pages")
+    func rebuildReplaces() throws {
+        let book = try TestBook()
+        try build(book)
+        try book.remove("glossary/nps.md")
+        try build(book)
+        #expect(!FileManager.default.fileExists(atPath: book.root.appendingPathComponent("site/glossary/nps.html").path))
+        #expect(try FileManager.default.contentsOfDirectory(atPath: book.root.path).filter { $0.hasPrefix(".site") }.isEmpty)
+    }
+
+    @Test("an output folder that servicebook did not write is never replaced")
+    func foreignOutput() throws {
+        let book = try TestBook()
+        let foreign = book.root.appendingPathComponent("site")
+        try FileManager.default.createDirectory(at: foreign, withIntermediateDirectories: true)
+        try "keep me".write(to: foreign.appendingPathComponent("thesis.txt"), atomically: false, encoding: .utf8)
+        #expect(throws: (any Error).self) { try build(book) }
+        #expect(try String(contentsOf: foreign.appendingPathComponent("thesis.txt"), encoding: .utf8) == "keep me")
+    }
+
+    @Test("a custom theme overrides single templates and assets and falls back to the default")
+    func themeFallback() throws {
+        let book = try TestBook()
+        let theme = book.root.appendingPathComponent("mytheme")
+        try FileManager.default.createDirectory(at: theme.appendingPathComponent("templates"), withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(at: theme.appendingPathComponent("assets"), withIntermediateDirectories: true)
+        try "<p class=\"custom-phrasebook\">{{s.phrasebook}}</p>".write(to: theme.appendingPathComponent("templates/phrasebook.mustache"), atomically: false, encoding: .utf8)
+        try "body{color:red}".write(to: theme.appendingPathComponent("assets/extra.css"), atomically: false, encoding: .utf8)
+        try build(book, theme: theme.path)
+        let site = try BuiltSite(book.root.appendingPathComponent("site"))
+        #expect(site.files["phrasebook.html"]?.contains("<p class=\"custom-phrasebook\">Разговорник</p>") == true)
+        #expect(site.files["matrix.html"]?.contains("class=\"matrix\"") == true)
+        #expect(site.files["assets/extra.css"] == "body{color:red}")
+        #expect(site.files["assets/style.css"]?.isEmpty == false)
+    }
+
+    @Test("book.yml's theme is found beside the content folder; a broken template is a clear error")
+    func bookTheme() throws {
+        let book = try TestBook(overriding: ["book.yml": "title: Книга\ntheme: mytheme\n"])
+        let theme = book.root.appendingPathComponent("mytheme/templates")
+        try FileManager.default.createDirectory(at: theme, withIntermediateDirectories: true)
+        try "{{#broken}}".write(to: theme.appendingPathComponent("matrix.mustache"), atomically: false, encoding: .utf8)
+        #expect {
+            try build(book)
+        } throws: { error in
+            "\(error)".contains("matrix.mustache")
+        }
+    }
+
+    @Test("the interface speaks the book's language")
+    func english() throws {
+        let book = try TestBook(overriding: ["book.yml": "title: Service book\nlanguage: en\n"])
+        try build(book)
+        let site = try BuiltSite(book.root.appendingPathComponent("site"))
+        #expect(site.files["index.html"]?.contains("<html lang=\"en\">") == true)
+        #expect(site.files["matrix.html"]?.contains("Responsibility matrix") == true)
+    }
+
+    @Test("the role handbook lists what the role does, in journey order")
+    func roleHandbook() throws {
+        let book = try TestBook()
+        try build(book)
+        let html = try #require(try BuiltSite(book.root.appendingPathComponent("site")).files["roles/manager.html"])
+        let greeting = try #require(html.range(of: "../steps/greeting.html"))
+        let farewell = try #require(html.range(of: "../steps/farewell.html"))
+        #expect(greeting.lowerBound < farewell.lowerBound)
+        #expect(html.contains("../situations/missed-call.html"))
+    }
+
+    @Test("the checklist numbers the checks by stage, with weights, critical items and the formula")
+    func checklist() throws {
+        let book = try TestBook()
+        try build(book)
+        let html = try #require(try BuiltSite(book.root.appendingPathComponent("site")).files["checklists/purchase.html"])
+        #expect(html.contains("Отвечает до третьего гудка"))
+        #expect(html.contains("class=\"critical\""))
+        #expect(html.contains("набранные баллы ÷ возможные баллы"))
+        // Stage 1 (incoming-call) and stage 2 (greeting) both use the phone standard: 2 × (1 + 2) points.
+        #expect(html.contains("Возможных баллов: 6"))
+    }
+
+    @Test("the default theme built into the executable is the same as themes/default")
+    func embeddedTheme() throws {
+        let repo = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let folder = repo.appendingPathComponent("themes/default")
+        let onDisk = try tree(folder).mapValues { Array($0) }
+        let builtIn = try BookRender.Theme.builtIn().files
+        #expect(Set(onDisk.keys.map { String($0.dropFirst()) }) == Set(builtIn.keys), "run `make theme`")
+        for (path, bytes) in onDisk {
+            #expect(builtIn[String(path.dropFirst())] == bytes, "\(path) differs: run `make theme`")
+        }
+    }
+}
+
+import BookRender
