@@ -6,7 +6,7 @@ extension RandomAccessCollection where Index == Int {
     public func parallelMap<T>(_ transform: (Element) -> T) -> [T] {
         let count = self.count
         guard count > 64 else { return map(transform) }
-        let chunks = Swift.min(count, 64)
+        let chunks = Swift.min(count, 512)
         var results = [T?](repeating: nil, count: count)
         results.withUnsafeMutableBufferPointer { out in
             let base = out.baseAddress!

@@ -101,22 +101,24 @@ struct BodyRenderer: Sendable {
         var done: Set<EntityKey> = [entity.key]
         var created: [(node: OpaquePointer, target: ResolvedLink, original: String)] = []
         for textNode in texts {
+            guard let literal = cmark_node_get_literal(textNode).map({ String(cString: $0) }) else { continue }
+            let found = terms.matches(in: literal, excluding: &done)
+            guard !found.isEmpty else { continue }
+            // Split the text node around each match: text, link, text, link, ..., text.
             var node = textNode
-            while let literal = cmark_node_get_literal(node).map({ String(cString: $0) }),
-                  let (range, key) = terms.firstMatch(in: literal, excluding: done) {
-                done.insert(key)
-                let before = String(literal[..<range.lowerBound])
-                let matched = String(literal[range])
-                let after = String(literal[range.upperBound...])
+            var cursor = literal.startIndex
+            cmark_node_set_literal(node, String(literal[cursor..<found[0].0.lowerBound]))
+            for (n, (range, key)) in found.enumerated() {
                 let link = cmark_node_new(CMARK_NODE_LINK)!
                 let label = cmark_node_new(CMARK_NODE_TEXT)!
-                cmark_node_set_literal(label, matched)
+                cmark_node_set_literal(label, String(literal[range]))
                 cmark_node_append_child(link, label)
                 if let summary = book[key]?.summary, !summary.isEmpty { cmark_node_set_title(link, summary) }
-                cmark_node_set_literal(node, before)
                 cmark_node_insert_after(node, link)
+                cursor = range.upperBound
+                let end = n + 1 < found.count ? found[n + 1].0.lowerBound : literal.endIndex
                 let rest = cmark_node_new(CMARK_NODE_TEXT)!
-                cmark_node_set_literal(rest, after)
+                cmark_node_set_literal(rest, String(literal[cursor..<end]))
                 cmark_node_insert_after(link, rest)
                 created.append((link, .document(key, anchor: nil), ""))
                 node = rest
@@ -146,24 +148,26 @@ struct BodyRenderer: Sendable {
     /// and safe mode leaves no raw `<h` tags of the author's in the output).
     func insertHeadingIDs(_ html: String, _ ids: [String]) -> String {
         guard !ids.isEmpty else { return html }
-        var out = ""
-        out.reserveCapacity(html.utf8.count + ids.count * 24)
-        var rest = Substring(html)
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(html.utf8.count + ids.count * 32)
         var n = 0
-        while n < ids.count, let open = rest.range(of: "<h") {
-            let after = rest[open.upperBound...]
-            if let digit = after.first, ("1"..."6").contains(digit), after.dropFirst().first == ">" {
-                out += rest[..<open.upperBound]
-                out += "\(digit) id=\"\(ids[n])\">"
-                rest = after.dropFirst(2)
-                n += 1
-            } else {
-                out += rest[..<open.upperBound]
-                rest = after
+        html.utf8.withContiguousStorageIfAvailable { src in
+            var i = 0
+            while i < src.count {
+                let b = src[i]
+                if n < ids.count, b == UInt8(ascii: "<"), i + 3 < src.count, src[i + 1] == UInt8(ascii: "h"),
+                   (UInt8(ascii: "1")...UInt8(ascii: "6")).contains(src[i + 2]), src[i + 3] == UInt8(ascii: ">") {
+                    bytes.append(contentsOf: src[i..<(i + 3)])
+                    bytes.append(contentsOf: " id=\"\(ids[n])\">".utf8)
+                    n += 1
+                    i += 4
+                } else {
+                    bytes.append(b)
+                    i += 1
+                }
             }
         }
-        out += rest
-        return out
+        return String(decoding: bytes, as: UTF8.self)
     }
 }
 
@@ -172,6 +176,7 @@ enum Paths {
     static func page(_ key: EntityKey) -> String { "\(key.kind.folder)/\(key.id).html" }
     static func index(_ kind: Kind) -> String { "\(kind.folder)/index.html" }
     static func checklist(_ journey: String) -> String { "checklists/\(journey).html" }
+    static let checklistIndex = "checklists/index.html"
     static func asset(_ path: String) -> String { "files/" + path.split(separator: "/").map { percentEncode(String($0)) }.joined(separator: "/") }
     static func printAnchor(_ key: EntityKey) -> String { "\(key.kind.rawValue)-\(key.id)" }
 

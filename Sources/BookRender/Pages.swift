@@ -19,9 +19,7 @@ extension SiteRenderer {
             ["url": "matrix.html", "title": s["matrix"] ?? ""],
             ["url": "phrasebook.html", "title": s["phrasebook"] ?? ""],
         ]
-        for journey in book.all(.journey) {
-            tools.append(["url": Paths.checklist(journey.id), "title": "\(s["checklist"] ?? ""): \(journey.title)"])
-        }
+        tools.append(["url": Paths.checklistIndex, "title": s["checklists"] ?? ""])
         tools.append(["url": "print.html", "title": s["print"] ?? ""])
         tools.append(["url": "completeness.html", "title": s["completeness"] ?? ""])
         let chapters = book.all(.page).map { link($0.key, depth: 0) }
@@ -294,12 +292,20 @@ extension SiteRenderer {
                 "stages": stages, "points": self.number(points)]
     }
 
+    /// A table per journey: its steps down, the roles involved in it across.
     func matrix() -> [String: Any] {
-        let roles = sorted(book.all(.role))
-        let span = roles.count + 1
         let journeys: [[String: Any]] = book.all(.journey).map { journey in
+            let steps = (journey.journey?.stages ?? []).flatMap(\.steps).compactMap { book.entity(.step, $0.id)?.step }
+            var involved = Set<String>()
+            for step in steps {
+                if let r = step.responsible?.id { involved.insert(r) }
+                for p in step.participants { involved.insert(p.id) }
+            }
+            let roles = sorted(involved.compactMap { book.entity(.role, $0) })
+            let span = roles.count + 1
             var j = link(journey.key, depth: 0)
             j["span"] = span
+            j["roles"] = roles.map { link($0.key, depth: 0) }
             j["stages"] = (journey.journey?.stages ?? []).map { stage -> [String: Any] in
                 let rows: [[String: Any]] = stage.steps.compactMap { book.entity(.step, $0.id) }.map { step in
                     var row = link(step.key, depth: 0)
@@ -314,7 +320,7 @@ extension SiteRenderer {
             }
             return j
         }
-        return ["roles": roles.map { link($0.key, depth: 0) }, "journeys": journeys]
+        return ["journeys": journeys]
     }
 
     func phrasebook() -> [String: Any] {

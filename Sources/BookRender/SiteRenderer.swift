@@ -1,5 +1,6 @@
 import BookModel
 import Foundation
+import Mustache
 
 /// A file of the rendered site: its path under the output folder and its bytes.
 public struct OutputFile: Sendable {
@@ -50,11 +51,13 @@ public struct SiteRenderer {
     let completeness: [CompletenessRow]
     let warnings: [WarningRow]
     let bodies: BodyRenderer
+    let library: MustacheLibrary
 
     public init(book: Book, theme: Theme, completeness: [CompletenessRow] = [], warnings: [WarningRow] = []) throws {
         self.book = book
         self.theme = theme
         s = try theme.strings(book.config.language.rawValue)
+        library = try theme.library(strings: s)
         self.completeness = completeness
         self.warnings = warnings
         bodies = BodyRenderer(book: book)
@@ -62,6 +65,7 @@ public struct SiteRenderer {
 
     /// Every page and asset of the site, sorted by path.
     public func render() throws -> [OutputFile] {
+        let started = Date()
         let navs = [navigation(depth: 0), navigation(depth: 1)]
         // Bodies: each entity's own page, plus the print page's version; scripts also embedded.
         let entities = Kind.allCases.flatMap { book.all($0) }
@@ -73,46 +77,61 @@ public struct SiteRenderer {
             }
             return bodies.render(entity, styles: styles)
         }
+        let bodiesDone = Date()
         var html: [EntityKey: [String]] = [:]
         for (entity, versions) in zip(entities, rendered) { html[entity.key] = versions }
 
+        // The largest single pages first, so that they start while the many small ones fill the other cores.
         var pages: [(path: String, depth: Int, template: String, title: String, context: [String: Any])] = []
+        pages.append(("print.html", 0, "print", s["print"] ?? "", printPage(html)))
+        pages.append(("matrix.html", 0, "matrix", s["matrix"] ?? "", matrix()))
+        pages.append(("phrasebook.html", 0, "phrasebook", s["phrasebook"] ?? "", phrasebook()))
         pages.append(("index.html", 0, "home", book.config.title, home()))
         for kind in Kind.allCases {
             pages.append((Paths.index(kind), 1, "list", s["index_\(kind.rawValue)"] ?? kind.folder, index(kind)))
         }
-        for entity in entities {
-            pages.append((Paths.page(entity.key), 1, template(for: entity.kind), entity.title, entityContext(entity, html)))
+        let contexts = entities.parallelMap { entityContext($0, html) }
+        for (entity, context) in zip(entities, contexts) {
+            pages.append((Paths.page(entity.key), 1, template(for: entity.kind), entity.title, context))
         }
         for journey in book.all(.journey) {
             pages.append((Paths.checklist(journey.id), 1, "checklist", "\(s["checklist"] ?? "") — \(journey.title)", checklist(journey)))
         }
-        pages.append(("matrix.html", 0, "matrix", s["matrix"] ?? "", matrix()))
-        pages.append(("phrasebook.html", 0, "phrasebook", s["phrasebook"] ?? "", phrasebook()))
+        pages.append((Paths.checklistIndex, 1, "list", s["checklists"] ?? "", [
+            "title": s["checklists"] ?? "",
+            "groups": [["items": book.all(.journey).map { j -> [String: Any] in
+                ["url": Paths.relative(Paths.checklist(j.id), depth: 1), "title": j.title] }]],
+        ]))
         pages.append(("completeness.html", 0, "completeness", s["completeness"] ?? "", completenessPage()))
-        pages.append(("print.html", 0, "print", s["print"] ?? "", printPage(html)))
 
+        let contextsDone = Date()
+        // Mustache looks values up by casting to [String: Any]: hand it one that is already of that
+        // type (casting a [String: String] copies the whole dictionary on every lookup).
+        let strings: [String: Any] = s
+        let bookInfo: [String: Any] = bookContext()
         let outputs = try pages.parallelMap { page -> Result<OutputFile, RenderError> in
             var context = page.context
-            context["s"] = s
+            context["s"] = strings
             context["root"] = Paths.relative("", depth: page.depth)
-            context["book"] = bookContext()
-            guard let content = theme.render(page.template, context) else {
+            context["book"] = bookInfo
+            guard let content = library.render(context, withTemplate: page.template) else {
                 return .failure(RenderError(description: "the theme has no template \"\(page.template)\""))
             }
-            let nav = navs[page.depth].replacingOccurrences(
-                of: "href=\"\(Paths.relative(page.path, depth: page.depth))\"",
-                with: "href=\"\(Paths.relative(page.path, depth: page.depth))\" aria-current=\"page\"")
+            let nav = SiteRenderer.markCurrent(navs[page.depth], href: Paths.relative(page.path, depth: page.depth))
             let layout: [String: Any] = [
-                "s": s, "root": Paths.relative("", depth: page.depth), "book": bookContext(),
+                "s": strings, "root": Paths.relative("", depth: page.depth), "book": bookInfo,
                 "lang": book.config.language.rawValue, "pageTitle": page.title, "nav": nav, "content": content,
                 "bodyClass": page.template, "description": (page.context["summary"] as? String) ?? book.config.description ?? "",
             ]
-            guard let full = theme.render("layout", layout) else {
+            guard let full = library.render(layout, withTemplate: "layout") else {
                 return .failure(RenderError(description: "the theme has no template \"layout\""))
             }
             return .success(OutputFile(path: page.path, bytes: Array(full.utf8)))
         }.map { try $0.get() }
+        if ProcessInfo.processInfo.environment["SERVICEBOOK_TIMINGS"] != nil {
+            let ms = { (a: Date, b: Date) in String(format: "%.0f ms", b.timeIntervalSince(a) * 1000) }
+            FileHandle.standardError.write(Data("timings: bodies \(ms(started, bodiesDone)), contexts \(ms(bodiesDone, contextsDone)), templates \(ms(contextsDone, Date()))\n".utf8))
+        }
         let assets = theme.assets.map { OutputFile(path: $0.path, bytes: $0.bytes) }
         return (outputs + assets).sorted { $0.path < $1.path }
     }
@@ -143,6 +162,8 @@ public struct SiteRenderer {
     func channel(_ value: String?) -> String? { value.map { s["channel_\($0)"] ?? $0 } }
 
     /// `{url, title, summary}` of an entity, seen from a page `depth` folders down.
+    /// Templates write generated URLs unescaped (`{{{url}}}`): they are made of ids
+    /// (`[a-z0-9-]`), heading anchors (letters, digits, `-`, `_`) and percent-encoded paths.
     func link(_ key: EntityKey, depth: Int = 1) -> [String: Any] {
         guard let entity = book[key] else { return [:] }
         var c: [String: Any] = ["url": Paths.relative(Paths.page(key), depth: depth), "title": entity.title, "id": key.id]
@@ -206,6 +227,21 @@ public struct SiteRenderer {
         return c
     }
 
+    /// The sidebar with `aria-current="page"` on the link to the page itself (byte-level: this
+    /// runs once per page).
+    static func markCurrent(_ nav: String, href: String) -> String {
+        let needle = Array("href=\"\(href)\"".utf8)
+        let bytes = Array(nav.utf8)
+        guard needle.count <= bytes.count else { return nav }
+        for i in 0...(bytes.count - needle.count) where bytes[i] == needle[0] && bytes[i..<(i + needle.count)].elementsEqual(needle) {
+            var out = Array(bytes[..<(i + needle.count)])
+            out += " aria-current=\"page\"".utf8
+            out += bytes[(i + needle.count)...]
+            return String(decoding: out, as: UTF8.self)
+        }
+        return nav
+    }
+
     static func escape(_ text: String) -> String {
         var out = ""
         out.reserveCapacity(text.utf8.count)
@@ -223,13 +259,18 @@ public struct SiteRenderer {
     }
 
     /// The sidebar, rendered once per depth (pages differ only by which link is current).
+    /// It stays small however large the book: at most `navJourneys` journeys, then a link to all.
     func navigation(depth: Int) -> String {
         func a(_ path: String, _ title: String) -> String {
             "<a href=\"\(Paths.relative(path, depth: depth))\">\(SiteRenderer.escape(title))</a>"
         }
+        let journeys = book.all(.journey)
         var out = "<h2>\(SiteRenderer.escape(s["journeys"] ?? ""))</h2>\n<ul>\n"
-        for journey in book.all(.journey) {
+        for journey in journeys.prefix(SiteRenderer.navJourneys) {
             out += "<li>\(a(Paths.page(journey.key), journey.title))</li>\n"
+        }
+        if journeys.count > SiteRenderer.navJourneys {
+            out += "<li>\(a(Paths.index(.journey), "\(s["allJourneys"] ?? "") (\(journeys.count))"))</li>\n"
         }
         out += "</ul>\n<h2>\(SiteRenderer.escape(s["sections"] ?? ""))</h2>\n<ul>\n"
         for kind in [Kind.situation, .role, .standard, .script, .step, .term, .page] where !book.all(kind).isEmpty {
@@ -238,13 +279,17 @@ public struct SiteRenderer {
         out += "</ul>\n<h2>\(SiteRenderer.escape(s["tools"] ?? ""))</h2>\n<ul>\n"
         out += "<li>\(a("matrix.html", s["matrix"] ?? ""))</li>\n"
         out += "<li>\(a("phrasebook.html", s["phrasebook"] ?? ""))</li>\n"
-        for journey in book.all(.journey) {
-            out += "<li>\(a(Paths.checklist(journey.id), "\(s["checklist"] ?? ""): \(journey.title)"))</li>\n"
+        if journeys.count == 1, let journey = journeys.first {
+            out += "<li>\(a(Paths.checklist(journey.id), s["checklist"] ?? ""))</li>\n"
+        } else if !journeys.isEmpty {
+            out += "<li>\(a(Paths.checklistIndex, s["checklists"] ?? ""))</li>\n"
         }
         out += "<li>\(a("print.html", s["print"] ?? ""))</li>\n"
         out += "<li>\(a("completeness.html", s["completeness"] ?? ""))</li>\n</ul>\n"
         return out
     }
+
+    static let navJourneys = 12
 
     func sorted(_ entities: [Entity]) -> [Entity] {
         let language = book.config.language

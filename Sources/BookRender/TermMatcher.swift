@@ -12,6 +12,8 @@ struct TermMatcher: Sendable {
 
     /// Patterns by their first (folded) word, longest first.
     private let byFirstWord: [String: [Pattern]]
+    /// The folded first scalars of every pattern word: a word starting otherwise is never folded.
+    private let initials: Set<UInt32>
 
     init(book: Book) {
         var table: [String: [Pattern]] = [:]
@@ -25,6 +27,13 @@ struct TermMatcher: Sendable {
                 table[first.folded, default: []].append(Pattern(words: tokens.map(\.folded), separators: separators, term: term.key))
             }
         }
+        var initials = Set<UInt32>()
+        for patterns in table.values {
+            for pattern in patterns {
+                for word in pattern.words { if let first = word.unicodeScalars.first { initials.insert(first.value) } }
+            }
+        }
+        self.initials = initials
         byFirstWord = table.mapValues { patterns in
             patterns.sorted { $0.words.count != $1.words.count ? $0.words.count > $1.words.count : $0.term < $1.term }
         }
@@ -37,14 +46,20 @@ struct TermMatcher: Sendable {
         let range: Range<String.Index>
     }
 
-    /// The words of `text`: runs of letters and digits, folded.
-    static func words(in text: String) -> [Word] {
+    /// The words of `text`: runs of letters and digits, folded. With `initials`, words whose
+    /// first letter is not among them are skipped without being folded (they cannot match).
+    static func words(in text: String, initials: Set<UInt32>? = nil) -> [Word] {
         var out: [Word] = []
         let scalars = text.unicodeScalars
         var i = scalars.startIndex
         while i < scalars.endIndex {
             guard isWordScalar(scalars[i]) else { i = scalars.index(after: i); continue }
             let start = i
+            if let initials, let first = fold(scalars[i]).first, !initials.contains(first.value) {
+                while i < scalars.endIndex, isWordScalar(scalars[i]) { i = scalars.index(after: i) }
+                out.append(Word(folded: "", range: start..<i))
+                continue
+            }
             var folded = String.UnicodeScalarView()
             while i < scalars.endIndex, isWordScalar(scalars[i]) {
                 folded.append(contentsOf: fold(scalars[i]))
@@ -64,11 +79,18 @@ struct TermMatcher: Sendable {
     }
 
     static func fold(_ s: Unicode.Scalar) -> String.UnicodeScalarView {
-        if s == "ё" || s == "Ё" { return "е".unicodeScalars }
-        if s.value < 0x80 || (s.value >= 0x0410 && s.value <= 0x044F) {
-            return String(s).lowercased().unicodeScalars
+        let v = s.value
+        var out = String.UnicodeScalarView()
+        if (v >= 0x41 && v <= 0x5A) || (v >= 0x0410 && v <= 0x042F) {
+            out.append(Unicode.Scalar(v + 0x20)!)                 // A–Z, А–Я
+        } else if v == 0x0401 || v == 0x0451 {
+            out.append("е")                                       // Ё, ё
+        } else if v < 0x80 || (v >= 0x0430 && v <= 0x044F) {
+            out.append(s)
+        } else {
+            out.append(contentsOf: s.properties.lowercaseMapping.unicodeScalars)
         }
-        return s.properties.lowercaseMapping.unicodeScalars
+        return out
     }
 
     static func foldSpaces(_ s: String) -> String {
@@ -86,21 +108,34 @@ struct TermMatcher: Sendable {
         return out
     }
 
-    /// The first match in `text` of a term not in `excluded`: its range and the term.
-    func firstMatch(in text: String, excluding excluded: Set<EntityKey>) -> (Range<String.Index>, EntityKey)? {
-        let words = TermMatcher.words(in: text)
-        for (i, word) in words.enumerated() {
-            guard let candidates = byFirstWord[word.folded] else { continue }
-            for pattern in candidates where !excluded.contains(pattern.term) && i + pattern.words.count <= words.count {
-                var ok = true
-                for k in 1..<max(1, pattern.words.count) where ok {
-                    let a = words[i + k - 1], b = words[i + k]
-                    ok = b.folded == pattern.words[k]
-                        && TermMatcher.foldSpaces(String(text.unicodeScalars[a.range.upperBound..<b.range.lowerBound])) == pattern.separators[k - 1]
+    /// The matches in `text`, in order, of terms not in `excluded`, each term once (the first
+    /// use); terms found are added to `excluded`.
+    func matches(in text: String, excluding excluded: inout Set<EntityKey>) -> [(Range<String.Index>, EntityKey)] {
+        let words = TermMatcher.words(in: text, initials: initials)
+        var found: [(Range<String.Index>, EntityKey)] = []
+        var i = 0
+        while i < words.count {
+            var advanced = false
+            if !words[i].folded.isEmpty, let candidates = byFirstWord[words[i].folded] {
+                for pattern in candidates where !excluded.contains(pattern.term) && i + pattern.words.count <= words.count {
+                    var ok = true
+                    for k in 1..<max(1, pattern.words.count) where ok {
+                        let a = words[i + k - 1], b = words[i + k]
+                        ok = b.folded == pattern.words[k]
+                            && TermMatcher.foldSpaces(String(text.unicodeScalars[a.range.upperBound..<b.range.lowerBound])) == pattern.separators[k - 1]
+                    }
+                    if ok {
+                        let last = i + pattern.words.count - 1
+                        found.append((words[i].range.lowerBound..<words[last].range.upperBound, pattern.term))
+                        excluded.insert(pattern.term)
+                        i = last + 1
+                        advanced = true
+                        break
+                    }
                 }
-                if ok { return (word.range.lowerBound..<words[i + pattern.words.count - 1].range.upperBound, pattern.term) }
             }
+            if !advanced { i += 1 }
         }
-        return nil
+        return found
     }
 }

@@ -11,7 +11,6 @@ public struct Theme: Sendable {
 
     /// Every file of the theme by path (`templates/step.mustache`, `assets/style.css`, ...).
     public let files: [String: [UInt8]]
-    let library: MustacheLibrary
 
     /// The default theme alone.
     public static func builtIn() throws -> Theme { try Theme(overrides: nil) }
@@ -40,19 +39,50 @@ public struct Theme: Sendable {
             }
         }
         self.files = files
+        // Parse every template once now, so that a broken one is reported before anything else.
+        _ = try Theme.compile(files, strings: [:], folder: folder)
+        self.folder = folder
+    }
+
+    let folder: String?
+
+    /// The templates, with the interface strings (`{{s.key}}`) written into them: they are
+    /// constants of a build, and Mustache's per-lookup cost adds up over thousands of pages.
+    static func compile(_ files: [String: [UInt8]], strings: [String: String], folder: String?) throws -> MustacheLibrary {
+        let tag = try! NSRegularExpression(pattern: #"\{\{(\{?)\s*s\.([A-Za-z0-9_\-]+)\s*\}?\}\}"#)
         var library = MustacheLibrary()
         for (path, bytes) in files.sorted(by: { $0.key < $1.key })
         where path.hasPrefix("templates/") && path.hasSuffix(".mustache") {
             let name = String(path.dropFirst("templates/".count).dropLast(".mustache".count))
+            var text = String(decoding: bytes, as: UTF8.self)
+            if !strings.isEmpty {
+                var out = ""
+                var last = text.startIndex
+                for match in tag.matches(in: text, range: NSRange(text.startIndex..., in: text)) {
+                    guard let whole = Range(match.range, in: text), let keyRange = Range(match.range(at: 2), in: text),
+                          let value = strings[String(text[keyRange])] else { continue }
+                    let raw = match.range(at: 1).length > 0
+                    out += text[last..<whole.lowerBound]
+                    out += (raw ? value : SiteRenderer.escape(value)).replacingOccurrences(of: "{{", with: "&#123;&#123;")
+                    last = whole.upperBound
+                }
+                out += text[last...]
+                text = out
+            }
             do {
-                try library.register(String(decoding: bytes, as: UTF8.self), named: name)
+                try library.register(text, named: name)
             } catch let error as MustacheTemplate.ParserError {
                 throw LoadError(description: "\(folder.map { $0 + "/" } ?? "")\(path):\(error.context.lineNumber):\(error.context.columnNumber): template error: \(error.error)")
             } catch {
                 throw LoadError(description: "\(path): template error: \(error)")
             }
         }
-        self.library = library
+        return library
+    }
+
+    /// The templates ready to render pages in the language of `strings`.
+    public func library(strings: [String: String]) throws -> MustacheLibrary {
+        try Theme.compile(files, strings: strings, folder: folder)
     }
 
     /// The interface strings of a language (`strings/ru.json`), falling back to English keys.
@@ -65,11 +95,6 @@ public struct Theme: Sendable {
             return object
         }
         return try load("en").merging(load(language)) { _, own in own }
-    }
-
-    /// Renders template `name` with `context`; nil when the theme has no such template.
-    public func render(_ name: String, _ context: [String: Any]) -> String? {
-        library.render(context, withTemplate: name)
     }
 
     /// The static files to copy to the output (`assets/...`).

@@ -50,7 +50,9 @@ extension Pipeline {
             warnings: checked.report.diagnostics.filter { $0.severity == .warning }.map {
                 WarningRow(location: $0.location.description, code: $0.code.rawValue, message: $0.message)
             })
+        let renderStart = Date()
         var files = try renderer.render().map { (path: $0.path, bytes: $0.bytes) }
+        let renderEnd = Date()
         let pages = files.filter { $0.path.hasSuffix(".html") }.count
         // Files the bodies link to (images, PDFs) go to files/.
         for asset in checked.book.assets.sorted() {
@@ -65,6 +67,10 @@ extension Pipeline {
             try OutputWriter.write(files, to: output)
         } catch {
             throw BuildError(description: "\(error)")
+        }
+        if ProcessInfo.processInfo.environment["SERVICEBOOK_TIMINGS"] != nil {
+            let ms = { (a: Date, b: Date) in String(format: "%.0f ms", b.timeIntervalSince(a) * 1000) }
+            FileHandle.standardError.write(Data("timings: render \(ms(renderStart, renderEnd)), write \(ms(renderEnd, Date()))\n".utf8))
         }
         return Built(checked: checked, pages: pages, files: files.count, seconds: Date().timeIntervalSince(start))
     }

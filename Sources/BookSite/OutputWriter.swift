@@ -1,3 +1,4 @@
+import BookModel
 import CRenameSwap
 import Foundation
 #if canImport(Glibc)
@@ -62,7 +63,16 @@ public enum OutputWriter {
             throw error
         }
         // After the exchange the temporary name holds the previous output.
-        try? FileManager.default.removeItem(atPath: temporary)
+        removeTree(temporary)
+    }
+
+    /// Deletes a folder tree, its top-level entries on every core.
+    static func removeTree(_ path: String) {
+        let entries = (try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []
+        DispatchQueue.concurrentPerform(iterations: entries.count) { i in
+            try? FileManager.default.removeItem(atPath: path + "/" + entries[i])
+        }
+        try? FileManager.default.removeItem(atPath: path)
     }
 
     static func posixError(_ what: String) -> WriteError {
@@ -72,21 +82,33 @@ public enum OutputWriter {
     /// Writes files with plain POSIX calls (Foundation's writers fsync every file on Linux).
     static func writeTree(_ files: [(path: String, bytes: [UInt8])], into root: String) throws {
         guard mkdir(root, 0o755) == 0 else { throw posixError("cannot create \(root)") }
+        // Folders first, then the files on every core.
         var made = Set<String>()
         for file in files {
-            let components = file.path.split(separator: "/")
             var folder = root
-            for component in components.dropLast() {
+            for component in file.path.split(separator: "/").dropLast() {
                 folder += "/" + component
                 if made.insert(folder).inserted, mkdir(folder, 0o755) != 0, errno != EEXIST {
                     throw posixError("cannot create \(folder)")
                 }
             }
-            let path = root + "/" + file.path
+        }
+        let failures = files.parallelMap { file -> WriteError? in
+            do {
+                try writeFile(root + "/" + file.path, file.bytes)
+                return nil
+            } catch {
+                return error as? WriteError ?? WriteError(description: "\(error)")
+            }
+        }
+        if let failure = failures.compactMap({ $0 }).first { throw failure }
+    }
+
+    static func writeFile(_ path: String, _ bytes: [UInt8]) throws {
             let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
             guard fd >= 0 else { throw posixError("cannot write \(path)") }
             var written = 0
-            let ok = file.bytes.withUnsafeBytes { raw -> Bool in
+            let ok = bytes.withUnsafeBytes { raw -> Bool in
                 while written < raw.count {
                     let n = Glibc.write(fd, raw.baseAddress! + written, raw.count - written)
                     if n < 0 {
@@ -99,6 +121,5 @@ public enum OutputWriter {
             }
             let closed = close(fd) == 0
             guard ok, closed else { throw posixError("cannot write \(path)") }
-        }
     }
 }

@@ -1,7 +1,9 @@
 // bookgen: writes a synthetic service book of N entities for benchmarks.
 //
-//   bookgen N OUTPUT_FOLDER
+//   bookgen N OUTPUT_FOLDER [--hugo HUGO_SITE_FOLDER]
 //
+// With --hugo it also writes the same pages as a Hugo site (content with the same Markdown
+// bodies, minimal layouts with a sidebar), so that Debian's `hugo` can build equivalent content.
 // The book is valid (every reference resolves, every link and anchor exists, nothing is unused)
 // and deterministic for a given N. Bodies are Russian prose of 1.5–4 KB with headings, lists,
 // tables and links, like a real service book's.
@@ -87,11 +89,23 @@ func write(_ path: String, _ text: String) {
 }
 
 let args = CommandLine.arguments
-guard args.count == 3, let total = Int(args[1]), total >= 20 else {
-    FileHandle.standardError.write(Data("usage: bookgen N OUTPUT_FOLDER   (N >= 20 entities)\n".utf8))
+guard args.count == 3 || (args.count == 5 && args[3] == "--hugo"), let total = Int(args[1]), total >= 20 else {
+    FileHandle.standardError.write(Data("usage: bookgen N OUTPUT_FOLDER [--hugo HUGO_FOLDER]   (N >= 20 entities)\n".utf8))
     exit(2)
 }
 let out = args[2]
+let hugo = args.count == 5 ? args[4] : nil
+
+/// Writes a document of the book, and its twin in the Hugo site.
+func document(_ folder: String, _ subfolder: String?, _ id: String, frontMatter: String, body: String) {
+    let path = [folder, subfolder, id + ".md"].compactMap { $0 }.joined(separator: "/")
+    write("\(out)/\(path)", frontMatter + body)
+    if let hugo {
+        // Hugo reads the same Markdown; only `title` and `summary` matter to its templates.
+        let lines = frontMatter.split(separator: "\n").filter { $0.hasPrefix("title:") || $0.hasPrefix("summary:") }
+        write("\(hugo)/content/\(folder)/\(id).md", "---\n" + lines.joined(separator: "\n") + "\n---\n" + body)
+    }
+}
 var g = Generator(state: UInt64(total))
 let shareSum = kinds.map(\.share).reduce(0, +)
 var counts: [String: Int] = [:]
@@ -111,7 +125,7 @@ write("\(out)/book.yml", "title: Синтетическая книга стан�
 
 for (i, id) in roles.enumerated() {
     let reports = i == 0 ? "" : "reports_to: \(roles[0])\n"
-    write("\(out)/roles/\(id).md", "---\ntitle: Роль \(i)\nsummary: Должность номер \(i).\n\(reports)\(reviewed)\n---\n" + body(&g, links: linkTargets))
+    document("roles", nil, id, frontMatter: "---\ntitle: Роль \(i)\nsummary: Должность номер \(i).\n\(reports)\(reviewed)\n---\n", body: body(&g, links: linkTargets))
 }
 // Journeys: steps split evenly, 5–8 stages each.
 let perJourney = (steps.count + journeys.count - 1) / journeys.count
@@ -125,7 +139,7 @@ for (j, id) in journeys.enumerated() {
         if slice.isEmpty { continue }
         yaml += "  - id: stage-\(s)\n    title: Этап \(s)\n    steps: [\(slice.joined(separator: ", "))]\n"
     }
-    write("\(out)/journeys/\(id).md", yaml + "\(reviewed)\n---\n" + body(&g, links: linkTargets))
+    document("journeys", nil, id, frontMatter: yaml + "\(reviewed)\n---\n", body: body(&g, links: linkTargets))
 }
 for (i, id) in steps.enumerated() {
     let sub = "group-\(i % 10)"
@@ -145,29 +159,40 @@ for (i, id) in steps.enumerated() {
     ---
 
     """
-    write("\(out)/steps/\(sub)/\(id).md", yaml + body(&g, links: links))
+    document("steps", sub, id, frontMatter: yaml, body: body(&g, links: links))
 }
 for (i, id) in situations.enumerated() {
     let yaml = "---\ntitle: Ситуация \(i)\nsummary: Нестандартная ситуация \(i).\nresponsible: \(roles[i % roles.count])\n"
         + "escalation: \(roles[0])\nscript: \(scripts[(i * 7) % scripts.count])\nseverity: \(["low", "medium", "high", "critical"][i % 4])\n"
         + "standards: [\(standards[(i * 3) % standards.count])]\n\(reviewed)\n---\n"
-    write("\(out)/situations/\(id).md", yaml + body(&g, links: linkTargets))
+    document("situations", nil, id, frontMatter: yaml, body: body(&g, links: linkTargets))
 }
 for (i, id) in standards.enumerated() {
     var yaml = "---\ntitle: Стандарт \(i)\nsummary: Правило поведения \(i).\ncategory: communication\napplies_to: [\(roles[i % roles.count])]\nchecks:\n"
     for c in 0..<5 { yaml += c == 0 ? "  - text: \"\(g.pick(sentences))\"\n    weight: 2\n    critical: true\n" : "  - \"\(g.pick(sentences))\"\n" }
-    write("\(out)/standards/\(id).md", yaml + "\(reviewed)\n---\n" + body(&g, links: linkTargets))
+    document("standards", nil, id, frontMatter: yaml + "\(reviewed)\n---\n", body: body(&g, links: linkTargets))
 }
 for (i, id) in scripts.enumerated() {
     let yaml = "---\ntitle: Скрипт \(i)\nsummary: Что говорить в разговоре \(i).\nchannel: phone\nphrases:\n"
         + "  - avoid: \"Я не знаю\"\n    say: \"Разрешите, я уточню\"\n  - avoid: \"Это не ко мне\"\n    say: \"Сейчас соединю вас с коллегой\"\n\(reviewed)\n---\n"
     // Every script has the "Порядок действий" heading that links point at.
-    write("\(out)/scripts/\(id).md", yaml + "## Порядок действий\n\n" + body(&g, links: linkTargets))
+    document("scripts", nil, id, frontMatter: yaml, body: "## Порядок действий\n\n" + body(&g, links: linkTargets))
 }
 for (i, id) in terms.enumerated() {
-    write("\(out)/glossary/\(id).md", "---\ntitle: Термин \(i)\nsummary: Определение термина \(i).\naliases: [термина \(i)]\n\(reviewed)\n---\n" + body(&g, links: []))
+    document("glossary", nil, id, frontMatter: "---\ntitle: Термин \(i)\nsummary: Определение термина \(i).\naliases: [термина \(i)]\n\(reviewed)\n---\n", body: body(&g, links: []))
 }
 for (i, id) in pages.enumerated() {
-    write("\(out)/pages/\(id).md", "---\ntitle: Глава \(i)\nsummary: Глава книги \(i).\norder: \(i)\n\(reviewed)\n---\n" + body(&g, links: linkTargets))
+    document("pages", nil, id, frontMatter: "---\ntitle: Глава \(i)\nsummary: Глава книги \(i).\norder: \(i)\n\(reviewed)\n---\n", body: body(&g, links: linkTargets))
+}
+if let hugo {
+    write("\(hugo)/config.toml", "baseURL = \"/\"\nlanguageCode = \"ru\"\ntitle = \"Синтетическая книга\"\nrelativeURLs = true\nuglyURLs = true\ndisableKinds = [\"taxonomy\", \"term\", \"RSS\", \"sitemap\", \"robotsTXT\", \"404\"]\n[markup.goldmark.renderer]\nunsafe = false\n")
+    write("\(hugo)/layouts/_default/baseof.html", """
+    <!DOCTYPE html>
+    <html lang="ru"><head><meta charset="utf-8"><title>{{ .Title }} — {{ site.Title }}</title><link rel="stylesheet" href="/style.css"></head>
+    <body><nav><ul>{{ range site.Sections }}<li><a href="{{ .RelPermalink }}">{{ .Title }}</a></li>{{ end }}</ul></nav>
+    <main>{{ block "main" . }}{{ end }}</main></body></html>
+    """)
+    write("\(hugo)/layouts/_default/single.html", "{{ define \"main\" }}<article><h1>{{ .Title }}</h1><p>{{ .Summary }}</p>{{ .Content }}</article>{{ end }}\n")
+    write("\(hugo)/layouts/_default/list.html", "{{ define \"main\" }}<h1>{{ .Title }}</h1><ul>{{ range .Pages }}<li><a href=\"{{ .RelPermalink }}\">{{ .Title }}</a> {{ .Params.summary }}</li>{{ end }}</ul>{{ end }}\n")
 }
 print("bookgen: wrote \(counts.values.reduce(0, +)) entities to \(out)")
