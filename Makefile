@@ -1,7 +1,7 @@
 # servicebook — the two set-up commands are `make site` and `make test` (see README.md).
 SWIFT ?= swift
 DEB_PACKAGES := libcmark-gfm-dev libcmark-gfm-extensions-dev
-BENCH_PACKAGES := time bc
+BENCH_PACKAGES := time bc hugo
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: all deps build site test bench clean theme

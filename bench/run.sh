@@ -1,28 +1,49 @@
 #!/usr/bin/env bash
-# The benchmark: generates synthetic books of 1,000 and 10,000 entities and measures
-# `servicebook check` on them (release build): wall time (best and median of 3 runs),
-# peak memory, and the time of each pipeline stage.
+# The benchmark: generates synthetic books of 1,000 and 10,000 entities (and the same pages as
+# a Hugo site), then measures on this machine, release build:
+#   check  — servicebook check --strict
+#   build  — servicebook build (check, render, write), beside `hugo` on the same content
+# Prints wall time (best and median of the runs), peak memory and the stage times of the last run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bin=.build/release
 work=${BENCH_DIR:-/tmp/servicebook-bench}
+runs=${BENCH_RUNS:-3}
 mkdir -p "$work"
 
-printf '%-8s %-9s %10s %10s %12s   %s\n' "entities" "command" "best s" "median s" "peak MB" "stages (last run)"
-for n in 1000 10000; do
-  book="$work/book-$n"
-  if [ ! -f "$book/book.yml" ]; then "$bin/bookgen" "$n" "$book" >/dev/null; fi
-  times=()
-  peak=0
-  stages=""
-  for run in 1 2 3; do
-    out=$( { SERVICEBOOK_TIMINGS=1 /usr/bin/time -f "TIME %e %M" "$bin/servicebook" check --strict --content "$book" >/dev/null; } 2>&1 )
-    if ! grep -q '^TIME' <<<"$out"; then echo "bench: check failed on $book:"; echo "$out"; exit 1; fi
+# measure LABEL N COMMAND...: runs COMMAND $runs times, prints one row.
+measure() {
+  local label=$1 n=$2; shift 2
+  local times=() peak=0 stages="" out secs kb
+  for _ in $(seq "$runs"); do
+    out=$( { SERVICEBOOK_TIMINGS=1 /usr/bin/time -f "TIME %e %M" "$@" >/dev/null; } 2>&1 ) || { echo "bench: $label failed:"; echo "$out"; exit 1; }
     read -r _ secs kb < <(grep '^TIME' <<<"$out")
-    stages=$(grep '^timings:' <<<"$out" | sed 's/^timings: //')
+    stages=$( (grep '^timings:' <<<"$out" || true) | sed 's/^timings: //' | paste -sd ';' - | sed 's/;/; /g')
     times+=("$secs")
-    (( kb > peak )) && peak=$kb
+    if (( kb > peak )); then peak=$kb; fi
   done
-  sorted=($(printf '%s\n' "${times[@]}" | sort -n))
-  printf '%-8s %-9s %10s %10s %12.1f   %s\n' "$n" "check" "${sorted[0]}" "${sorted[1]}" "$(echo "$peak/1024" | bc -l)" "$stages"
+  local sorted=($(printf '%s\n' "${times[@]}" | sort -n))
+  best[$label-$n]=${sorted[0]}
+  printf '%-8s %-13s %8s %9s %9.0f   %s\n' "$n" "$label" "${sorted[0]}" "${sorted[$(( runs / 2 ))]}" "$(echo "$peak/1024" | bc -l)" "$stages"
+}
+
+declare -A best
+printf '%-8s %-13s %8s %9s %9s   %s\n' "entities" "command" "best s" "median s" "peak MB" "stages (last run)"
+for n in 1000 10000; do
+  book="$work/book-$n" hugo="$work/hugo-$n"
+  if [ ! -f "$book/book.yml" ] || [ ! -f "$hugo/config.toml" ]; then
+    rm -rf "$book" "$hugo"
+    "$bin/bookgen" "$n" "$book" --hugo "$hugo" >/dev/null
+  fi
+  measure check "$n" "$bin/servicebook" check --strict --content "$book"
+  measure build "$n" "$bin/servicebook" build --content "$book" --output "$work/site-$n"
+  if command -v hugo >/dev/null; then
+    measure hugo "$n" hugo --quiet --source "$hugo" --destination "$work/hugo-site-$n"
+  fi
 done
+if command -v hugo >/dev/null; then
+  for n in 1000 10000; do
+    printf 'build vs hugo at %5s entities: %s s vs %s s = %.2f× hugo'"'"'s time; output %s vs %s\n' "$n" "${best[build-$n]}" "${best[hugo-$n]}" \
+      "$(echo "${best[build-$n]} / ${best[hugo-$n]}" | bc -l)" "$(du -sh "$work/site-$n" | cut -f1)" "$(du -sh "$work/hugo-site-$n" | cut -f1)"
+  done
+fi
