@@ -116,3 +116,41 @@ struct CLITests {
         #expect(run.status == 0, "\(run.stdout)")
     }
 }
+
+@Suite("servicebook build (the executable)")
+struct BuildCLITests {
+    @Test("build writes _site and ends with a one-line summary")
+    func builds() throws {
+        let book = try TestBook()
+        let run = try Executable.run(["build"], in: book.root)
+        #expect(run.status == 0, "\(run.stdout) \(run.stderr)")
+        let summary = try #require(run.stdout.split(separator: "\n").last)
+        #expect(summary.hasPrefix("Built "))
+        #expect(summary.hasSuffix(" s → _site/"))
+        #expect(FileManager.default.fileExists(atPath: book.root.appendingPathComponent("_site/index.html").path))
+        #expect(!run.stderr.contains("\u{1B}["), "no progress line when not on a terminal")
+    }
+
+    @Test("a broken book: diagnostics, exit 1, and the previous site untouched")
+    func brokenBook() throws {
+        let book = try TestBook()
+        #expect(try Executable.run(["build", "--output", "out"], in: book.root).status == 0)
+        let index = book.root.appendingPathComponent("out/index.html")
+        let before = try Data(contentsOf: index)
+        try book.write("roles/manager.md", "---\ntitle: [\n---\n")
+        let run = try Executable.run(["build", "--output", "out"], in: book.root)
+        #expect(run.status == 1)
+        #expect(run.stdout.contains("error[invalid-yaml]"))
+        #expect(run.stdout.contains("nothing was written"))
+        #expect(try Data(contentsOf: index) == before)
+    }
+
+    @Test("a missing content folder or theme folder exits with 2")
+    func ioFailures() throws {
+        let book = try TestBook()
+        #expect(try Executable.run(["build", "--content", "nope"], in: book.root).status == 2)
+        let theme = try Executable.run(["build", "--theme", "no-theme"], in: book.root)
+        #expect(theme.status == 2)
+        #expect(theme.stderr.contains("no-theme"))
+    }
+}
