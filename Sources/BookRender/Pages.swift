@@ -7,21 +7,24 @@ extension SiteRenderer {
         let journeys: [[String: Any]] = book.all(.journey).map { journey in
             var c = link(journey.key, depth: 0)
             c["stages"] = (journey.journey?.stages ?? []).map { stage -> [String: Any] in
-                ["title": stage.title, "url": Paths.page(journey.key) + "#stage-\(stage.id)"]
+                item(Paths.page(journey.key) + "#stage-\(stage.id)", stage.title)
             }
             return c
         }
         let sections: [[String: Any]] = [Kind.situation, .role, .standard, .script, .step, .term].compactMap { kind in
             let count = book.all(kind).count
-            return count == 0 ? nil : ["url": Paths.index(kind), "title": s["index_\(kind.rawValue)"] ?? "", "count": count]
+            guard count > 0 else { return nil }
+            var c = item(Paths.index(kind), s["index_\(kind.rawValue)"] ?? "")
+            c["count"] = count
+            return c
         }
         var tools: [[String: Any]] = [
-            ["url": "matrix.html", "title": s["matrix"] ?? ""],
-            ["url": "phrasebook.html", "title": s["phrasebook"] ?? ""],
+            item("matrix.html", s["matrix"] ?? ""),
+            item("phrasebook.html", s["phrasebook"] ?? ""),
         ]
-        tools.append(["url": Paths.checklistIndex, "title": s["checklists"] ?? ""])
-        tools.append(["url": "print.html", "title": s["print"] ?? ""])
-        tools.append(["url": "completeness.html", "title": s["completeness"] ?? ""])
+        tools.append(item(Paths.checklistIndex, s["checklists"] ?? ""))
+        tools.append(item("print.html", s["print"] ?? ""))
+        tools.append(item("completeness.html", s["completeness"] ?? ""))
         let chapters = book.all(.page).map { link($0.key, depth: 0) }
         return [
             "journeys": journeys,
@@ -201,7 +204,7 @@ extension SiteRenderer {
         }
         let others = duties.responsibleSteps.filter { !listed.contains($0) }
         if !others.isEmpty {
-            journeys.append(["title": s["none"] ?? "", "url": "#", "stages": [["title": s["steps"] ?? "", "steps": others.map { link(EntityKey(.step, $0)) }]]])
+            journeys.append(["title": s["none"] ?? "", "url": "#", "a": SiteRenderer.escape(s["none"] ?? ""), "stages": [["title": s["steps"] ?? "", "steps": others.map { link(EntityKey(.step, $0)) }]]])
         }
         c["responsible"] = journeys
         c["hasResponsible"] = !journeys.isEmpty

@@ -99,8 +99,7 @@ public struct SiteRenderer {
         }
         pages.append((Paths.checklistIndex, 1, "list", s["checklists"] ?? "", [
             "title": s["checklists"] ?? "",
-            "groups": [["items": book.all(.journey).map { j -> [String: Any] in
-                ["url": Paths.relative(Paths.checklist(j.id), depth: 1), "title": j.title] }]],
+            "groups": [["items": book.all(.journey).map { item(Paths.relative(Paths.checklist($0.id), depth: 1), $0.title) }]],
         ]))
         pages.append(("completeness.html", 0, "completeness", s["completeness"] ?? "", completenessPage()))
 
@@ -166,9 +165,17 @@ public struct SiteRenderer {
     /// (`[a-z0-9-]`), heading anchors (letters, digits, `-`, `_`) and percent-encoded paths.
     func link(_ key: EntityKey, depth: Int = 1) -> [String: Any] {
         guard let entity = book[key] else { return [:] }
-        var c: [String: Any] = ["url": Paths.relative(Paths.page(key), depth: depth), "title": entity.title, "id": key.id]
+        let url = Paths.relative(Paths.page(key), depth: depth)
+        var c: [String: Any] = ["url": url, "title": entity.title, "id": key.id,
+                                // The link as HTML (`{{{a}}}`): one lookup instead of two in list-heavy pages.
+                                "a": "<a href=\"\(url)\">\(SiteRenderer.escape(entity.title))</a>"]
         if let summary = entity.summary, !summary.isEmpty { c["summary"] = summary }
         return c
+    }
+
+    /// `{url, title, a}` for a link that is not to an entity.
+    func item(_ url: String, _ title: String) -> [String: Any] {
+        ["url": url, "title": title, "a": "<a href=\"\(url)\">\(SiteRenderer.escape(title))</a>"]
     }
 
     func links(_ refs: [Reference], _ kind: Kind, depth: Int = 1) -> [[String: Any]] {

@@ -84,6 +84,11 @@ struct BuildTests {
             }
             #expect(site.files["\(kind.folder)/index.html"] != nil)
         }
+        let home = try #require(site.files["index.html"])
+        for link in ["journeys/purchase.html#stage-contact", "journeys/purchase.html#stage-visit", "roles/manager.html",
+                     "matrix.html", "phrasebook.html", "checklists/purchase.html", "print.html", "completeness.html", "glossary/index.html"] {
+            #expect(home.contains("href=\"\(link)\""), "home page lacks a link to \(link)")
+        }
         for page in ["index.html", "matrix.html", "phrasebook.html", "completeness.html", "print.html",
                      "checklists/purchase.html", "assets/style.css"] {
             #expect(site.files[page] != nil, "no \(page)")
