@@ -95,7 +95,7 @@ extension SiteRenderer {
         var seen = Set<EntityKey>()
         let backlinks = (book.index.backlinks[entity.key] ?? []).filter { seen.insert($0.from).inserted }
             .compactMap { book[$0.from] }
-            .sorted { $0.kind != $1.kind ? $0.kind < $1.kind : Collation.key($0.title, language: book.config.language) < Collation.key($1.title, language: book.config.language) }
+            .sorted { $0.kind != $1.kind ? $0.kind < $1.kind : sortKeys[$0.key]! < sortKeys[$1.key]! }
             .map { from -> [String: Any] in
                 var l = link(from.key)
                 l["kind"] = from.kind.rawValue

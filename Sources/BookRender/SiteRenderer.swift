@@ -52,12 +52,17 @@ public struct SiteRenderer {
     let warnings: [WarningRow]
     let bodies: BodyRenderer
     let library: MustacheLibrary
+    /// Every entity's title as a sort key of the book's language, computed once.
+    let sortKeys: [EntityKey: Collation.Key]
 
     public init(book: Book, theme: Theme, completeness: [CompletenessRow] = [], warnings: [WarningRow] = []) throws {
         self.book = book
         self.theme = theme
         s = try theme.strings(book.config.language.rawValue)
         library = try theme.library(strings: s)
+        let all = Kind.allCases.flatMap { book.all($0) }
+        let language = book.config.language
+        sortKeys = Dictionary(uniqueKeysWithValues: zip(all.map(\.key), all.parallelMap { Collation.key($0.title, language: language) }))
         self.completeness = completeness
         self.warnings = warnings
         bodies = BodyRenderer(book: book)
@@ -300,6 +305,6 @@ public struct SiteRenderer {
 
     func sorted(_ entities: [Entity]) -> [Entity] {
         let language = book.config.language
-        return entities.map { (Collation.key($0.title, language: language), $0) }.sorted { $0.0 < $1.0 }.map(\.1)
+        return entities.map { (sortKeys[$0.key] ?? Collation.key($0.title, language: language), $0) }.sorted { $0.0 < $1.0 }.map(\.1)
     }
 }
