@@ -184,14 +184,35 @@ struct BuildTests {
         #expect(try FileManager.default.contentsOfDirectory(atPath: book.root.path).filter { $0.contains(".tmp-") }.isEmpty)
     }
 
-    @Test("a rebuild replaces the output: deleted documents lose their pages")
+    @Test("rebuilds replace the output exactly, reusing the previous output kept as .site.spare")
     func rebuildReplaces() throws {
         let book = try TestBook()
+        let site = book.root.appendingPathComponent("site")
         try build(book)
         try book.remove("glossary/nps.md")
         try build(book)
-        #expect(!FileManager.default.fileExists(atPath: book.root.appendingPathComponent("site/glossary/nps.html").path))
-        #expect(try FileManager.default.contentsOfDirectory(atPath: book.root.path).filter { $0.hasPrefix(".site") }.isEmpty)
+        #expect(!FileManager.default.fileExists(atPath: site.appendingPathComponent("glossary/nps.html").path))
+        #expect(try FileManager.default.contentsOfDirectory(atPath: book.root.path).filter { $0.hasPrefix(".site") } == [".site.spare"])
+        // The third build writes into the spare (which still has nps.html) and must drop it.
+        try book.remove("pages/intro.md")
+        try build(book, output: "site")
+        #expect(!FileManager.default.fileExists(atPath: site.appendingPathComponent("glossary/nps.html").path))
+        #expect(!FileManager.default.fileExists(atPath: site.appendingPathComponent("pages/intro.html").path))
+        // The result equals a build into a fresh folder.
+        try build(book, output: "fresh")
+        #expect(try tree(site) == tree(book.root.appendingPathComponent("fresh")))
+    }
+
+    @Test("a .spare folder servicebook did not write is left alone")
+    func foreignSpare() throws {
+        let book = try TestBook()
+        try build(book)
+        let spare = book.root.appendingPathComponent(".site.spare")
+        try FileManager.default.createDirectory(at: spare, withIntermediateDirectories: true)
+        try "mine".write(to: spare.appendingPathComponent("note.txt"), atomically: false, encoding: .utf8)
+        try build(book)
+        #expect(try String(contentsOf: spare.appendingPathComponent("note.txt"), encoding: .utf8) == "mine")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: book.root.path).filter { $0.hasPrefix(".site") } == [".site.spare"])
     }
 
     @Test("an output folder that servicebook did not write is never replaced")
