@@ -102,8 +102,7 @@ extension SiteRenderer {
                 l["kindLabel"] = kindLabel(from.kind)
                 return l
             }
-        c["backlinks"] = backlinks
-        c["hasBacklinks"] = !backlinks.isEmpty
+        setList(&c, "backlinks", backlinks, flag: "hasBacklinks")
 
         switch entity.details {
         case .step(let step):
@@ -112,15 +111,8 @@ extension SiteRenderer {
                 fact("participants", links: links(step.participants, .role)),
                 fact("channel", text: channel(step.channel)), fact("timing", text: step.timing),
             ])
-            let scripts = step.scripts.compactMap { book.resolve($0, as: .script) }.map { scriptContext($0.key, html: html) }
-            c["scripts"] = scripts
-            c["hasScripts"] = !scripts.isEmpty
-            let standards = step.standards.compactMap { book.resolve($0, as: .standard) }.map { standardContext($0.key) }
-            c["standards"] = standards
-            c["hasStandards"] = !standards.isEmpty
-            let situations = links(step.situations, .situation)
-            c["items"] = situations
-            c["hasSituations"] = !situations.isEmpty
+            embed(scripts: step.scripts, standards: step.standards, html: html, into: &c)
+            setList(&c, "items", links(step.situations, .situation), flag: "hasSituations")
             let placements = book.index.placements[entity.id] ?? []
             let crumbs: [[String: Any]] = placements.compactMap { p in
                 guard let journey = book.entity(.journey, p.journey),
@@ -131,8 +123,7 @@ extension SiteRenderer {
                     ["title": entity.title],
                 ]]
             }
-            c["breadcrumbs"] = crumbs
-            c["hasBreadcrumbs"] = !crumbs.isEmpty
+            setList(&c, "breadcrumbs", crumbs, flag: "hasBreadcrumbs")
             if let first = placements.first {
                 if let previous = first.previous { c["previous"] = link(EntityKey(.step, previous)) }
                 if let next = first.next { c["next"] = link(EntityKey(.step, next)) }
@@ -145,12 +136,7 @@ extension SiteRenderer {
                 fact("severity", text: situation.severity.map { s["severity_\($0.rawValue)"] ?? $0.rawValue }),
                 fact("channel", text: channel(situation.channel)),
             ])
-            let scripts = situation.scripts.compactMap { book.resolve($0, as: .script) }.map { scriptContext($0.key, html: html) }
-            c["scripts"] = scripts
-            c["hasScripts"] = !scripts.isEmpty
-            let standards = situation.standards.compactMap { book.resolve($0, as: .standard) }.map { standardContext($0.key) }
-            c["standards"] = standards
-            c["hasStandards"] = !standards.isEmpty
+            embed(scripts: situation.scripts, standards: situation.standards, html: html, into: &c)
         case .role(let role):
             withFacts(&c, [fact("reportsTo", links: links(role.reportsTo.map { [$0] } ?? [], .role))])
             roleHandbook(entity, &c)
@@ -206,8 +192,7 @@ extension SiteRenderer {
         if !others.isEmpty {
             journeys.append(["title": s["none"] ?? "", "url": "#", "a": SiteRenderer.escape(s["none"] ?? ""), "stages": [["title": s["steps"] ?? "", "steps": others.map { link(EntityKey(.step, $0)) }]]])
         }
-        c["responsible"] = journeys
-        c["hasResponsible"] = !journeys.isEmpty
+        setList(&c, "responsible", journeys, flag: "hasResponsible")
         let participant = duties.participantSteps.map { link(EntityKey(.step, $0)) }
         c["participant"] = ["items": participant]
         c["hasParticipant"] = !participant.isEmpty
@@ -218,8 +203,7 @@ extension SiteRenderer {
         c["escalations"] = ["items": escalations]
         c["hasEscalations"] = !escalations.isEmpty
         let standards = duties.standards.map { standardContext(EntityKey(.standard, $0)) }
-        c["standards"] = standards
-        c["hasStandards"] = !standards.isEmpty
+        setList(&c, "standards", standards, flag: "hasStandards")
         let scripts: [[String: Any]] = duties.scripts.map { id in
             var l = link(EntityKey(.script, id))
             let list = phrases(book.entity(.script, id)?.script)
@@ -227,8 +211,7 @@ extension SiteRenderer {
             l["hasPhrases"] = !list.isEmpty
             return l
         }
-        c["scripts"] = scripts
-        c["hasScripts"] = !scripts.isEmpty
+        setList(&c, "scripts", scripts, flag: "hasScripts")
     }
 
     func journeyContext(_ entity: Entity, _ journey: Journey, _ c: inout [String: Any]) {

@@ -202,6 +202,20 @@ public struct SiteRenderer {
         return ["label": s[label] ?? label, "text": text]
     }
 
+    /// Sets a list and the flag that says whether it has items (`{{#hasScripts}}`).
+    func setList(_ context: inout [String: Any], _ key: String, _ items: [[String: Any]], flag: String) {
+        context[key] = items
+        context[flag] = !items.isEmpty
+    }
+
+    /// The scripts (in full) and standards (with their checks) shown on a step or situation page.
+    func embed(scripts: [Reference], standards: [Reference], html: [EntityKey: [String]], into c: inout [String: Any]) {
+        setList(&c, "scripts", scripts.compactMap { book.resolve($0, as: .script) }.map { scriptContext($0.key, html: html) },
+                flag: "hasScripts")
+        setList(&c, "standards", standards.compactMap { book.resolve($0, as: .standard) }.map { standardContext($0.key) },
+                flag: "hasStandards")
+    }
+
     func withFacts(_ context: inout [String: Any], _ facts: [[String: Any]?]) {
         let list = facts.compactMap { $0 }
         context["facts"] = list
