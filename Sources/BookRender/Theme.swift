@@ -39,8 +39,9 @@ public struct Theme: Sendable {
             }
         }
         self.files = files
-        // Parse every template once now, so that a broken one is reported before anything else.
-        _ = try Theme.compile(files, strings: [:], folder: folder)
+        // Parse every template once now, so that a broken one is reported before anything else
+        // (with the line and column of the file as written).
+        _ = try Theme.compile(files, strings: [:], folder: folder, fastEscaping: false)
         self.folder = folder
     }
 
@@ -48,7 +49,9 @@ public struct Theme: Sendable {
 
     /// The templates, with the interface strings (`{{s.key}}`) written into them: they are
     /// constants of a build, and Mustache's per-lookup cost adds up over thousands of pages.
-    static func compile(_ files: [String: [UInt8]], strings: [String: String], folder: String?) throws -> MustacheLibrary {
+    static func compile(_ files: [String: [UInt8]], strings: [String: String], folder: String?,
+                        fastEscaping: Bool = true) throws -> MustacheLibrary {
+        _ = FastHTML.registered
         let tag = try! NSRegularExpression(pattern: #"\{\{(\{?)\s*s\.([A-Za-z0-9_\-]+)\s*\}?\}\}"#)
         var library = MustacheLibrary()
         for (path, bytes) in files.sorted(by: { $0.key < $1.key })
@@ -69,6 +72,7 @@ public struct Theme: Sendable {
                 out += text[last...]
                 text = out
             }
+            if fastEscaping { text = FastHTML.pragma + text }
             do {
                 try library.register(text, named: name)
             } catch let error as MustacheTemplate.ParserError {
@@ -84,6 +88,8 @@ public struct Theme: Sendable {
     public func library(strings: [String: String]) throws -> MustacheLibrary {
         try Theme.compile(files, strings: strings, folder: folder)
     }
+
+
 
     /// The interface strings of a language (`strings/ru.json`), falling back to English keys.
     public func strings(_ language: String) throws -> [String: String] {
@@ -101,4 +107,19 @@ public struct Theme: Sendable {
     public var assets: [(path: String, bytes: [UInt8])] {
         files.filter { $0.key.hasPrefix("assets/") }.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
     }
+}
+
+/// HTML escaping for `{{value}}`, the same as swift-mustache's but on bytes: Mustache's own
+/// looks every character up in a dictionary, which is slow for Cyrillic (each lookup normalises
+/// the character), and a Russian handbook is mostly Cyrillic. Every template starts with a
+/// pragma that selects it.
+struct FastHTML: MustacheContentType {
+    static let name = "SERVICEBOOK_HTML"
+    static let pragma = "{{% CONTENT_TYPE: \(name)}}"
+    static let registered: Bool = {
+        MustacheContentTypes.register(FastHTML(), named: name)
+        return true
+    }()
+
+    func escapeText(_ text: String) -> String { SiteRenderer.escape(text) }
 }
