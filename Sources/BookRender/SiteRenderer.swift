@@ -39,6 +39,12 @@ public struct WarningRow: Sendable {
     }
 }
 
+/// A text value of a template context (see `SiteRenderer.prepared`).
+struct Text: MustacheCustomRenderable {
+    let renderText: String
+    var isNull: Bool { false }
+}
+
 public struct RenderError: Error, CustomStringConvertible {
     public let description: String
 }
@@ -114,7 +120,7 @@ public struct SiteRenderer {
         let strings: [String: Any] = s
         let bookInfo: [String: Any] = bookContext()
         let outputs = try pages.parallelMap { page -> Result<OutputFile, RenderError> in
-            var context = page.context
+            var context = SiteRenderer.prepared(page.context)
             context["s"] = strings
             context["root"] = Paths.relative("", depth: page.depth)
             context["book"] = bookInfo
@@ -266,6 +272,23 @@ public struct SiteRenderer {
             return String(decoding: out, as: UTF8.self)
         }
         return nav
+    }
+
+    /// A context with every text wrapped as `Text`: Mustache renders a `MustacheCustomRenderable`
+    /// directly, where a plain `String` goes through several dynamic casts and
+    /// `String(describing:)` for each `{{value}}`.
+    static func prepared(_ context: [String: Any]) -> [String: Any] {
+        context.mapValues(prepared)
+    }
+
+    static func prepared(_ value: Any) -> Any {
+        switch value {
+        case let text as String: Text(renderText: text)
+        case let dictionary as [String: Any]: prepared(dictionary)
+        case let list as [[String: Any]]: list.map(prepared)
+        case let list as [String]: list.map { Text(renderText: $0) }
+        default: value
+        }
     }
 
     /// HTML escaping of text: `& < > " '` (the same as swift-mustache's), on bytes.
