@@ -300,3 +300,36 @@ struct BuildTests {
 }
 
 import BookRender
+
+@Suite("Rendering details")
+struct RenderDetailTests {
+    @Test("a term is linked at its first use in running text, not in headings, links or code, and once")
+    func termLinks() throws {
+        let book = try TestBook(overriding: [
+            "pages/intro.md": "---\ntitle: Введение\norder: 1\n---\n## Про NPS\n[NPS](../scripts/call-script.md) и `NPS` в коде.\n\nЗдесь индекс лояльности, и снова NPS.\n",
+        ])
+        try build(book)
+        let html = try #require(try BuiltSite(book.root.appendingPathComponent("site")).files["pages/intro.html"])
+        let body = try #require(html.range(of: "<h2 id=\"про-nps\">")).lowerBound
+        let links = BuiltSite.matches(#"<a href="\.\./glossary/nps\.html"[^>]*>([^<]*)</a>"#, in: String(html[body...]))
+        #expect(links == ["индекс лояльности"])
+        #expect(html.contains("<h2 id=\"про-nps\">Про NPS</h2>"))
+        #expect(html.contains("<code>NPS</code>"))
+    }
+
+    @Test("the glossary follows Russian collation: case-insensitive, ё sorted with е")
+    func collation() throws {
+        var files = TestBook.validFiles
+        for (id, title) in [("yablonya", "Яблоко"), ("yel", "Ель"), ("yolka", "Ёлка"), ("avto", "авто"), ("b", "Бюджет")] {
+            files["glossary/\(id).md"] = "---\ntitle: \(title)\n---\nТекст.\n"
+        }
+        let book = try TestBook(files)
+        try build(book)
+        let html = try #require(try BuiltSite(book.root.appendingPathComponent("site")).files["glossary/index.html"])
+        let start = try #require(html.range(of: "<main")).lowerBound
+        let main = String(html[start...])
+        let order = BuiltSite.matches(#"<li><a href="[^"]*">([^<]*)</a>"#, in: main)
+        // As ICU's Russian collation: Cyrillic before Latin.
+        #expect(order == ["авто", "Бюджет", "Ёлка", "Ель", "Яблоко", "NPS"])
+    }
+}
