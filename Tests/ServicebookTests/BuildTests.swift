@@ -56,6 +56,7 @@ struct BuiltSite {
     }
 }
 
+@discardableResult
 func build(_ book: TestBook, output: String = "site", theme: String? = nil) throws -> Pipeline.Built {
     try Pipeline.build(content: book.content, display: "content", output: book.root.appendingPathComponent(output).path,
                        theme: theme, today: Day(year: 2026, month: 11, day: 22)!)
