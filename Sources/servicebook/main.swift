@@ -10,7 +10,7 @@ struct Servicebook: ParsableCommand {
         abstract: "Checks a service book written in Markdown and renders it as a handbook.",
         discussion: "Exit codes: 0 success, 1 the book has errors (or warnings with --strict), 2 usage or I/O failure.",
         version: "0.1.0",
-        subcommands: [Check.self, Build.self]
+        subcommands: [Check.self, Build.self, New.self, Init.self]
     )
 }
 
@@ -101,6 +101,60 @@ struct Build: ParsableCommand {
         let dest = output.hasSuffix("/") ? output : output + "/"
         print("Built \(built.pages) pages in \(String(format: "%.2f", built.seconds)) s → \(dest)"
               + (report.warnings > 0 ? " (\(report.warnings) warning\(report.warnings == 1 ? "" : "s"))" : ""))
+    }
+}
+
+struct New: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Create a document of a kind, with its required fields to fill in.",
+        discussion: """
+        KIND is journey, step, situation, role, standard, script, term or page (or its folder: \
+        steps, glossary, ...). The file goes to the kind's folder; references in it point at \
+        the book's first role or script, so the book still checks.
+        """
+    )
+
+    @Argument(help: "The kind of document.")
+    var kind: String
+
+    @Argument(help: "The id: lower-case Latin letters, digits and hyphens (the file name without .md).")
+    var id: String
+
+    @Option(name: .long, help: ArgumentHelp("The content folder.", valueName: "dir"))
+    var content: String = "content"
+
+    func run() throws {
+        guard let kind = Scaffold.kind(named: kind) else {
+            let kinds = Kind.allCases.map(\.rawValue).joined(separator: ", ")
+            FileHandle.standardError.write(Data("servicebook: error: unknown kind \"\(self.kind)\": use one of \(kinds)\n".utf8))
+            throw ExitCode(2)
+        }
+        do {
+            let path = try Scaffold.newDocument(kind: kind, id: id, content: content)
+            print("Created \(path)")
+        } catch {
+            FileHandle.standardError.write(Data("servicebook: error: \(error)\n".utf8))
+            throw ExitCode(2)
+        }
+    }
+}
+
+struct Init: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Create a starter book in DIR that passes check --strict and builds."
+    )
+
+    @Argument(help: "The folder of the new book (created if needed).")
+    var dir: String
+
+    func run() throws {
+        do {
+            let files = try Scaffold.initBook(in: dir)
+            print("Created a starter book in \(dir) (\(files.count) files). Next: cd \(dir) && servicebook build")
+        } catch {
+            FileHandle.standardError.write(Data("servicebook: error: \(error)\n".utf8))
+            throw ExitCode(2)
+        }
     }
 }
 

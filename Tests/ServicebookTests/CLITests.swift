@@ -154,3 +154,56 @@ struct BuildCLITests {
         #expect(theme.stderr.contains("no-theme"))
     }
 }
+
+@Suite("servicebook new and init")
+struct ScaffoldTests {
+    @Test("init creates a starter book that passes check --strict and builds, with a .gitignore")
+    func initBook() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("servicebook-init-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let run = try Executable.run(["init", "book"], in: folder)
+        #expect(run.status == 0, "\(run.stderr)")
+        let book = folder.appendingPathComponent("book")
+        let check = try Executable.run(["check", "--strict"], in: book)
+        #expect(check.status == 0, "\(check.stdout)")
+        #expect(check.stdout.contains("check passed: 0 errors, 0 warnings"))
+        let build = try Executable.run(["build"], in: book)
+        #expect(build.status == 0)
+        #expect(try String(contentsOf: book.appendingPathComponent(".gitignore"), encoding: .utf8).contains("/_site/"))
+        // The starter has what the issue asks: one journey of two stages, a term, an introduction.
+        let built = try Pipeline.check(content: book.appendingPathComponent("content").path)
+        #expect(built.book.all(.journey).count == 1)
+        #expect(built.book.all(.journey).first?.journey?.stages.count == 2)
+        #expect(built.book.all(.term).count == 1)
+        #expect(built.book.entity(.page, "introduction") != nil)
+        // A second init into the same folder changes nothing.
+        let again = try Executable.run(["init", "book"], in: folder)
+        #expect(again.status == 2)
+        #expect(again.stderr.contains("already exists"))
+    }
+
+    @Test("new creates a document of every kind that checks, and refuses bad or taken ids")
+    func newDocuments() throws {
+        let book = try TestBook()
+        for kind in Kind.allCases {
+            let run = try Executable.run(["new", kind.rawValue, "fresh-\(kind.rawValue)"], in: book.root)
+            #expect(run.status == 0, "\(kind): \(run.stderr)")
+            #expect(run.stdout.contains("content/\(kind.folder)/fresh-\(kind.rawValue).md"))
+        }
+        let result = try book.check()
+        #expect(result.report.errors == 0, "\(result.diagnostics)")
+        #expect(result.book.entity(.step, "fresh-step")?.step?.responsible?.id == "manager")
+        #expect(result.book.entity(.script, "fresh-script")?.script?.phrases.count == 1)
+        let taken = try Executable.run(["new", "steps", "greeting"], in: book.root)
+        #expect(taken.status == 2)
+        #expect(taken.stderr.contains("already exists"))
+        let invalid = try Executable.run(["new", "term", "Встреча клиента"], in: book.root)
+        #expect(invalid.status == 2)
+        #expect(invalid.stderr.contains("vstrecha-kliyenta"))
+        #expect(try Executable.run(["new", "thing", "x"], in: book.root).status == 2)
+    }
+}
+
+import BookModel
+import BookSite
