@@ -16,7 +16,7 @@ measure() {
   local label=$1 n=$2; shift 2
   local times=() peak=0 stages="" out secs kb
   for _ in $(seq "$runs"); do
-    out=$( { SERVICEBOOK_TIMINGS=1 /usr/bin/time -f "TIME %e %M" "$@" >/dev/null; } 2>&1 ) || { echo "bench: $label failed:"; echo "$out"; exit 1; }
+    out=$( { /usr/bin/time -f "TIME %e %M" "$@" >/dev/null; } 2>&1 ) || { echo "bench: $label failed:"; echo "$out"; exit 1; }
     read -r _ secs kb < <(grep '^TIME' <<<"$out")
     stages=$( (grep '^timings:' <<<"$out" || true) | sed 's/^timings: //' | paste -sd ';' - | sed 's/;/; /g')
     times+=("$secs")
@@ -35,8 +35,8 @@ for n in 1000 10000; do
     rm -rf "$book" "$hugo"
     "$bin/bookgen" "$n" "$book" --hugo "$hugo" >/dev/null
   fi
-  measure check "$n" "$bin/servicebook" check --strict --content "$book"
-  measure build "$n" "$bin/servicebook" build --content "$book" --output "$work/site-$n"
+  measure check "$n" "$bin/servicebook" check --strict --verbose --content "$book"
+  measure build "$n" "$bin/servicebook" build --verbose --content "$book" --output "$work/site-$n"
   if command -v hugo >/dev/null; then
     measure hugo "$n" hugo --quiet --source "$hugo" --destination "$work/hugo-site-$n"
   fi

@@ -10,7 +10,9 @@ public struct HumanFormatter {
 
     private func paint(_ text: String, _ code: String) -> String { color ? "\u{1B}[\(code)m\(text)\u{1B}[0m" : text }
 
-    public func format(_ report: CheckReport, sources: [String: String]) -> String {
+    /// - Parameter summary: false for `--quiet`: the diagnostics only, without the completeness
+    ///   report and the summary line.
+    public func format(_ report: CheckReport, sources: [String: String], summary: Bool = true) -> String {
         var out = ""
         var lineCache: [String: [Substring]] = [:]
         for diagnostic in report.diagnostics {
@@ -21,10 +23,10 @@ public struct HumanFormatter {
             out += format(diagnostic, lines: lines)
             out += "\n"
         }
+        guard summary else { return out }
         out += completeness(report.completeness)
         out += "\n"
-        let summary = report.summaryLine
-        out += paint(summary, report.passed ? "1;32" : "1;31") + "\n"
+        out += paint(report.summaryLine, report.passed ? "1;32" : "1;31") + "\n"
         return out
     }
 

@@ -62,7 +62,7 @@ public enum JSONFormatter {
 
 /// `--format github`: GitHub Actions workflow commands, which annotate the offending lines.
 public enum GitHubFormatter {
-    public static func format(_ report: CheckReport) -> String {
+    public static func format(_ report: CheckReport, summary: Bool = true) -> String {
         var out = ""
         for d in report.diagnostics {
             var properties = ["file=\(escapeProperty(d.location.file))"]
@@ -78,6 +78,7 @@ public enum GitHubFormatter {
             if let suggestion = d.suggestion { message += "\nhelp: \(suggestion)" }
             out += "::\(d.severity.rawValue) \(properties.joined(separator: ","))::\(escapeData(message))\n"
         }
+        guard summary else { return out }
         for item in report.completeness {
             out += "\(item.isComplete ? "ok  " : "todo") \(item.rule): \(item.satisfied)/\(item.total)\n"
         }

@@ -42,11 +42,12 @@ public struct CheckReport: Sendable {
 public enum OutputFormat: String, CaseIterable, Sendable {
     case human, json, github
 
-    public func render(_ report: CheckReport, sources: [String: String], color: Bool) -> String {
+    /// - Parameter summary: false for `--quiet` (the json document is always whole).
+    public func render(_ report: CheckReport, sources: [String: String], color: Bool, summary: Bool = true) -> String {
         switch self {
-        case .human: HumanFormatter(color: color).format(report, sources: sources)
+        case .human: HumanFormatter(color: color).format(report, sources: sources, summary: summary)
         case .json: JSONFormatter.format(report)
-        case .github: GitHubFormatter.format(report)
+        case .github: GitHubFormatter.format(report, summary: summary)
         }
     }
 }

@@ -74,9 +74,9 @@ public struct SiteRenderer {
         bodies = BodyRenderer(book: book)
     }
 
-    /// Every page and asset of the site, sorted by path.
-    public func render() throws -> [OutputFile] {
-        let started = Date()
+    /// Every page and asset of the site, sorted by path, and how long the stages took.
+    public func render() throws -> (files: [OutputFile], times: StageTimes) {
+        var times = StageTimes()
         let navs = [navigation(depth: 0), navigation(depth: 1)]
         // Bodies: each entity's own page, plus the print page's version; scripts also embedded.
         let entities = Kind.allCases.flatMap { book.all($0) }
@@ -88,7 +88,7 @@ public struct SiteRenderer {
             }
             return bodies.render(entity, styles: styles)
         }
-        let bodiesDone = Date()
+        times.mark("bodies")
         var html: [EntityKey: [String]] = [:]
         for (entity, versions) in zip(entities, rendered) { html[entity.key] = versions }
 
@@ -114,7 +114,7 @@ public struct SiteRenderer {
         ]))
         pages.append(("completeness.html", 0, "completeness", s["completeness"] ?? "", completenessPage()))
 
-        let contextsDone = Date()
+        times.mark("contexts")
         // Mustache looks values up by casting to [String: Any]: hand it one that is already of that
         // type (casting a [String: String] copies the whole dictionary on every lookup).
         let strings: [String: Any] = s
@@ -138,12 +138,9 @@ public struct SiteRenderer {
             }
             return .success(OutputFile(path: page.path, bytes: Array(full.utf8)))
         }.map { try $0.get() }
-        if ProcessInfo.processInfo.environment["SERVICEBOOK_TIMINGS"] != nil {
-            let ms = { (a: Date, b: Date) in String(format: "%.0f ms", b.timeIntervalSince(a) * 1000) }
-            FileHandle.standardError.write(Data("timings: bodies \(ms(started, bodiesDone)), contexts \(ms(bodiesDone, contextsDone)), templates \(ms(contextsDone, Date()))\n".utf8))
-        }
+        times.mark("templates")
         let assets = theme.assets.map { OutputFile(path: $0.path, bytes: $0.bytes) }
-        return (outputs + assets).sorted { $0.path < $1.path }
+        return ((outputs + assets).sorted { $0.path < $1.path }, times)
     }
 
     // MARK: - Helpers

@@ -12,6 +12,8 @@ extension Pipeline {
         public let pages: Int
         public let files: Int
         public let seconds: Double
+        /// How long each stage took (load, model, check, bodies, contexts, templates, write).
+        public let times: StageTimes
     }
 
     public struct BuildError: Error, CustomStringConvertible {
@@ -30,7 +32,7 @@ extension Pipeline {
         progress("checking")
         let checked = try check(content: folder, display: display, today: today)
         guard checked.report.errors == 0 else {
-            return Built(checked: checked, pages: 0, files: 0, seconds: Date().timeIntervalSince(start))
+            return Built(checked: checked, pages: 0, files: 0, seconds: Date().timeIntervalSince(start), times: checked.times)
         }
         var themeFolder = theme
         if themeFolder == nil, let named = checked.book.config.theme, !named.isEmpty {
@@ -50,9 +52,10 @@ extension Pipeline {
             warnings: checked.report.diagnostics.filter { $0.severity == .warning }.map {
                 WarningRow(location: $0.location.description, code: $0.code.rawValue, message: $0.message)
             })
-        let renderStart = Date()
-        var files = try renderer.render().map { (path: $0.path, bytes: $0.bytes) }
-        let renderEnd = Date()
+        var times = checked.times
+        let rendered = try renderer.render()
+        times.append(rendered.times)
+        var files = rendered.files.map { (path: $0.path, bytes: $0.bytes) }
         let pages = files.filter { $0.path.hasSuffix(".html") }.count
         // Files the bodies link to (images, PDFs) go to files/.
         for asset in checked.book.assets.sorted() {
@@ -68,10 +71,7 @@ extension Pipeline {
         } catch {
             throw BuildError(description: "\(error)")
         }
-        if ProcessInfo.processInfo.environment["SERVICEBOOK_TIMINGS"] != nil {
-            let ms = { (a: Date, b: Date) in String(format: "%.0f ms", b.timeIntervalSince(a) * 1000) }
-            FileHandle.standardError.write(Data("timings: render \(ms(renderStart, renderEnd)), write \(ms(renderEnd, Date()))\n".utf8))
-        }
-        return Built(checked: checked, pages: pages, files: files.count, seconds: Date().timeIntervalSince(start))
+        times.mark("write")
+        return Built(checked: checked, pages: pages, files: files.count, seconds: Date().timeIntervalSince(start), times: times)
     }
 }

@@ -11,6 +11,8 @@ public enum Pipeline {
         public let report: CheckReport
         /// Source text by display path, for formatters that show source lines.
         public let sources: [String: String]
+        /// How long loading, modelling and checking took.
+        public let times: StageTimes
     }
 
     /// Loads, models and checks the content folder.
@@ -18,22 +20,19 @@ public enum Pipeline {
     public static func check(content folder: String, display: String? = nil, strict: Bool = false,
                              today: Day = Pipeline.today()) throws -> Checked {
         let start = Date()
+        var times = StageTimes()
         let loaded = try ContentLoader.load(folder: folder, display: display)
-        let t1 = Date()
+        times.mark("load")
         let (book, modelDiagnostics) = ModelBuilder.build(config: loaded.config, documents: loaded.documents,
                                                           assets: loaded.assets)
-        let t2 = Date()
+        times.mark("model")
         let diagnostics = loaded.diagnostics + modelDiagnostics + Rules.run(book, today: today)
         let completeness = Completeness.report(book, today: today)
-        let t3 = Date()
-        if ProcessInfo.processInfo.environment["SERVICEBOOK_TIMINGS"] != nil {
-            let ms = { (a: Date, b: Date) in String(format: "%.0f ms", b.timeIntervalSince(a) * 1000) }
-            FileHandle.standardError.write(Data("timings: load \(ms(start, t1)), model \(ms(t1, t2)), check \(ms(t2, t3))\n".utf8))
-        }
+        times.mark("check")
         let report = CheckReport(diagnostics: diagnostics, completeness: completeness,
                                  files: loaded.sources.count, content: display ?? folder, strict: strict,
                                  seconds: Date().timeIntervalSince(start))
-        return Checked(book: book, report: report, sources: loaded.sources)
+        return Checked(book: book, report: report, sources: loaded.sources, times: times)
     }
 
     /// Today's date in the local time zone.

@@ -16,6 +16,19 @@ struct Servicebook: ParsableCommand {
 
 extension OutputFormat: ExpressibleByArgument {}
 
+/// --quiet and --verbose, shared by the commands that run the pipeline.
+struct Verbosity: ParsableArguments {
+    @Flag(name: .shortAndLong, help: "Print only the problems: no progress, completeness report or summary.")
+    var quiet = false
+
+    @Flag(name: .shortAndLong, help: "Also print how long each stage took (on standard error).")
+    var verbose = false
+
+    func stages(_ times: StageTimes) {
+        if verbose { FileHandle.standardError.write(Data("timings: \(times)\n".utf8)) }
+    }
+}
+
 struct Check: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Check that the book is complete and consistent.",
@@ -35,6 +48,8 @@ struct Check: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Output format: human, json or github.", valueName: "format"))
     var format: OutputFormat = .human
 
+    @OptionGroup var verbosity: Verbosity
+
     func run() throws {
         let checked: Pipeline.Checked
         do {
@@ -46,7 +61,9 @@ struct Check: ParsableCommand {
         let color = format == .human && isatty(STDOUT_FILENO) == 1
             && (ProcessInfo.processInfo.environment["NO_COLOR"] ?? "").isEmpty
             && ProcessInfo.processInfo.environment["TERM"] != "dumb"
-        FileHandle.standardOutput.write(Data(format.render(checked.report, sources: checked.sources, color: color).utf8))
+        verbosity.stages(checked.times)
+        FileHandle.standardOutput.write(Data(format.render(checked.report, sources: checked.sources, color: color,
+                                                           summary: !verbosity.quiet).utf8))
         if checked.report.exitCode != 0 { throw ExitCode(checked.report.exitCode) }
     }
 }
@@ -69,8 +86,10 @@ struct Build: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("A theme folder overriding the default theme (default: book.yml's theme).", valueName: "dir"))
     var theme: String?
 
+    @OptionGroup var verbosity: Verbosity
+
     func run() throws {
-        let terminal = isatty(STDERR_FILENO) == 1 && ProcessInfo.processInfo.environment["CI"] == nil
+        let terminal = isatty(STDERR_FILENO) == 1 && ProcessInfo.processInfo.environment["CI"] == nil && !verbosity.quiet
         let progress: (String) -> Void = { stage in
             if terminal { FileHandle.standardError.write(Data("\r\u{1B}[K\(stage)…".utf8)) }
         }
@@ -83,6 +102,7 @@ struct Build: ParsableCommand {
             throw ExitCode(2)
         }
         if terminal { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
+        verbosity.stages(built.times)
         let report = built.checked.report
         let color = isatty(STDOUT_FILENO) == 1 && (ProcessInfo.processInfo.environment["NO_COLOR"] ?? "").isEmpty
         let formatter = HumanFormatter(color: color)
@@ -98,6 +118,7 @@ struct Build: ParsableCommand {
             print("build failed: \(report.errors) error\(report.errors == 1 ? "" : "s"); nothing was written, \(output) is unchanged")
             throw ExitCode(1)
         }
+        guard !verbosity.quiet else { return }
         let dest = output.hasSuffix("/") ? output : output + "/"
         print("Built \(built.pages) pages in \(String(format: "%.2f", built.seconds)) s → \(dest)"
               + (report.warnings > 0 ? " (\(report.warnings) warning\(report.warnings == 1 ? "" : "s"))" : ""))

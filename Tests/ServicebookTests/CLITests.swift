@@ -207,3 +207,26 @@ struct ScaffoldTests {
 
 import BookModel
 import BookSite
+
+@Suite("--quiet and --verbose")
+struct VerbosityTests {
+    @Test("--quiet prints only problems; --verbose adds the stage times on standard error")
+    func flags() throws {
+        let book = try TestBook()
+        let quiet = try Executable.run(["check", "--quiet"], in: book.root)
+        #expect(quiet.status == 0)
+        #expect(quiet.stdout.isEmpty)
+        let quietBuild = try Executable.run(["build", "-q"], in: book.root)
+        #expect(quietBuild.status == 0)
+        #expect(quietBuild.stdout.isEmpty)
+        let verbose = try Executable.run(["build", "--verbose"], in: book.root)
+        #expect(verbose.stderr.contains("timings: load "))
+        #expect(verbose.stderr.contains("templates "))
+        #expect(verbose.stdout.hasPrefix("Built "))
+        try book.write("roles/manager.md", "---\ntitle: [\n---\n")
+        let broken = try Executable.run(["check", "-q"], in: book.root)
+        #expect(broken.status == 1)
+        #expect(broken.stdout.contains("error[invalid-yaml]"))
+        #expect(!broken.stdout.contains("Completeness"))
+    }
+}
