@@ -204,6 +204,20 @@ struct BuildTests {
         #expect(try tree(site) == tree(book.root.appendingPathComponent("fresh")))
     }
 
+    @Test("files that did not change are not rewritten (their inode and time stay)")
+    func unchangedFilesKept() throws {
+        let book = try TestBook()
+        let index = book.root.appendingPathComponent("site/index.html").path
+        try build(book)
+        let first = try FileManager.default.attributesOfItem(atPath: index)
+        try build(book)
+        try build(book)
+        // The third build wrote into the first build's folder (kept as the spare) and swapped it in.
+        let third = try FileManager.default.attributesOfItem(atPath: index)
+        #expect(third[.systemFileNumber] as? Int == first[.systemFileNumber] as? Int)
+        #expect(third[.modificationDate] as? Date == first[.modificationDate] as? Date)
+    }
+
     @Test("a .spare folder servicebook did not write is left alone")
     func foreignSpare() throws {
         let book = try TestBook()
