@@ -105,15 +105,9 @@ struct Build: ParsableCommand {
         verbosity.stages(built.times)
         let report = built.checked.report
         let color = isatty(STDOUT_FILENO) == 1 && (ProcessInfo.processInfo.environment["NO_COLOR"] ?? "").isEmpty
-        let formatter = HumanFormatter(color: color)
-        var lines = ""
-        var cache: [String: [Substring]] = [:]
-        for d in report.diagnostics {
-            let file = cache[d.location.file] ?? (built.checked.sources[d.location.file] ?? "").split(separator: "\n", omittingEmptySubsequences: false)
-            cache[d.location.file] = file
-            lines += formatter.format(d, lines: file) + "\n"
-        }
-        FileHandle.standardOutput.write(Data(lines.utf8))
+        // The diagnostics as `check` prints them, without its report and summary.
+        let problems = HumanFormatter(color: color).format(report, sources: built.checked.sources, summary: false)
+        FileHandle.standardOutput.write(Data(problems.utf8))
         if report.errors > 0 {
             print("build failed: \(report.errors) error\(report.errors == 1 ? "" : "s"); nothing was written, \(output) is unchanged")
             throw ExitCode(1)
