@@ -16,6 +16,12 @@ struct Servicebook: ParsableCommand {
 
 extension OutputFormat: ExpressibleByArgument {}
 
+/// Colour only on a terminal, and never with NO_COLOR (https://no-color.org) or TERM=dumb.
+func colorOutput() -> Bool {
+    let environment = ProcessInfo.processInfo.environment
+    return isatty(STDOUT_FILENO) == 1 && (environment["NO_COLOR"] ?? "").isEmpty && environment["TERM"] != "dumb"
+}
+
 /// --quiet and --verbose, shared by the commands that run the pipeline.
 struct Verbosity: ParsableArguments {
     @Flag(name: .shortAndLong, help: "Print only the problems: no progress, completeness report or summary.")
@@ -58,9 +64,7 @@ struct Check: ParsableCommand {
             FileHandle.standardError.write(Data("servicebook: error: \(error)\n".utf8))
             throw ExitCode(2)
         }
-        let color = format == .human && isatty(STDOUT_FILENO) == 1
-            && (ProcessInfo.processInfo.environment["NO_COLOR"] ?? "").isEmpty
-            && ProcessInfo.processInfo.environment["TERM"] != "dumb"
+        let color = format == .human && colorOutput()
         verbosity.stages(checked.times)
         FileHandle.standardOutput.write(Data(format.render(checked.report, sources: checked.sources, color: color,
                                                            summary: !verbosity.quiet).utf8))
@@ -104,7 +108,7 @@ struct Build: ParsableCommand {
         if terminal { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
         verbosity.stages(built.times)
         let report = built.checked.report
-        let color = isatty(STDOUT_FILENO) == 1 && (ProcessInfo.processInfo.environment["NO_COLOR"] ?? "").isEmpty
+        let color = colorOutput()
         // The diagnostics as `check` prints them, without its report and summary.
         let problems = HumanFormatter(color: color).format(report, sources: built.checked.sources, summary: false)
         FileHandle.standardOutput.write(Data(problems.utf8))
