@@ -230,3 +230,20 @@ struct VerbosityTests {
         #expect(!broken.stdout.contains("Completeness"))
     }
 }
+
+@Suite("Colour")
+struct ColourTests {
+    /// Runs the executable under a pseudo-terminal (util-linux `script`), as a person would.
+    func onTerminal(_ arguments: String, in folder: URL, environment: [String: String] = [:]) throws -> String {
+        let command = "\(Executable.url.path) \(arguments)"
+        return try Executable.runTool("/usr/bin/script", ["-qec", command, "/dev/null"], in: folder, environment: environment).stdout
+    }
+
+    @Test("colour on a terminal, none with NO_COLOR or TERM=dumb", .enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/script")))
+    func terminal() throws {
+        let book = try TestBook(overriding: ["steps/sales/farewell.md": CLITests.brokenStep])
+        #expect(try onTerminal("check", in: book.root, environment: ["TERM": "xterm", "NO_COLOR": ""]).contains("\u{1B}[1;31merror"))
+        #expect(!(try onTerminal("check", in: book.root, environment: ["TERM": "xterm", "NO_COLOR": "1"]).contains("\u{1B}[")))
+        #expect(!(try onTerminal("check", in: book.root, environment: ["TERM": "dumb", "NO_COLOR": ""]).contains("\u{1B}[")))
+    }
+}

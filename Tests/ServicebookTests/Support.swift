@@ -196,8 +196,13 @@ enum Executable {
     }
 
     static func run(_ arguments: [String], in folder: URL, environment: [String: String] = [:]) throws -> Run {
+        try runTool(url.path, arguments, in: folder, environment: environment)
+    }
+
+    /// Runs any program and collects its output.
+    static func runTool(_ path: String, _ arguments: [String], in folder: URL, environment: [String: String] = [:]) throws -> Run {
         let process = Process()
-        process.executableURL = url
+        process.executableURL = URL(fileURLWithPath: path)
         process.arguments = arguments
         process.currentDirectoryURL = folder
         var env = ProcessInfo.processInfo.environment
