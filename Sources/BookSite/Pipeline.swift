@@ -35,8 +35,16 @@ public enum Pipeline {
         return Checked(book: book, report: report, sources: loaded.sources, times: times)
     }
 
-    /// Today's date in the local time zone.
+    /// Today's date in the local time zone, or the date of `SOURCE_DATE_EPOCH` (seconds since
+    /// 1970, the reproducible-builds convention) when it is set: review dates then judge the book
+    /// as of a fixed day.
     public static func today() -> Day {
+        if let epoch = ProcessInfo.processInfo.environment["SOURCE_DATE_EPOCH"].flatMap({ Int($0) }), epoch >= 0 {
+            var utc = Calendar(identifier: .gregorian)
+            utc.timeZone = TimeZone(identifier: "UTC")!
+            let parts = utc.dateComponents([.year, .month, .day], from: Date(timeIntervalSince1970: TimeInterval(epoch)))
+            return Day(year: parts.year!, month: parts.month!, day: parts.day!)!
+        }
         let parts = Calendar.current.dateComponents([.year, .month, .day], from: Date())
         return Day(year: parts.year!, month: parts.month!, day: parts.day!)!
     }

@@ -112,8 +112,13 @@ struct CLITests {
     @Test("the sample book passes check --strict")
     func sampleBook() throws {
         let repo = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        // As of a fixed day (Executable.testDay), so that the sample's review dates do not expire under CI.
         let run = try Executable.run(["check", "--strict"], in: repo)
         #expect(run.status == 0, "\(run.stdout)")
+        let later = try Executable.run(["check", "--strict", "--quiet"], in: repo,
+                                       environment: ["SOURCE_DATE_EPOCH": String(Day(year: 2028, month: 1, day: 1)!.ordinal * 86_400)])
+        #expect(later.status == 1)
+        #expect(later.stdout.contains("warning[review-overdue]"))
     }
 }
 
