@@ -35,6 +35,7 @@ public struct LinkResolver: Sendable {
         let path = String(pathPart).removingPercentEncodingSafely
         if path.isEmpty {
             guard let fragment else { return .broken(reason: "the link has no destination") }
+            if fragment.isEmpty { return .sameDocument(anchor: "") }
             if doc.markdown.hasAnchor(fragment) { return .sameDocument(anchor: fragment) }
             return .broken(reason: "#\(fragment) is not a heading of this page")
         }

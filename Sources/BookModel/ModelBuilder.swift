@@ -34,6 +34,11 @@ public enum ModelBuilder {
                     "\"\(doc.id)\" is not a valid id: a file name must be lower-case Latin letters, digits and hyphens",
                     suggestion: hint))
             }
+            if doc.id == "index" {
+                diagnostics.append(Diagnostic(.invalidID, at: SourceLocation(file: doc.displayPath),
+                    "\"index\" is reserved: it names the list page of the \(doc.kind.folder) folder in the handbook",
+                    suggestion: "rename the file, e.g. to \"\(doc.kind.rawValue)-index.md\""))
+            }
             if let other = firstPath[doc.key] {
                 diagnostics.append(Diagnostic(.duplicateID, at: SourceLocation(file: doc.displayPath),
                     "\(doc.kind.rawValue) id \"\(doc.id)\" is already used by \(other)",

@@ -132,7 +132,7 @@ struct BodyRenderer: Sendable {
         case (.external, _), (.broken, _):
             return original
         case (.sameDocument(let anchor), _):
-            return "#" + style.idPrefix + anchor
+            return anchor.isEmpty ? "#" : "#" + style.idPrefix + anchor
         case (.document(let key, let anchor), .pages(let depth)):
             return Paths.relative(Paths.page(key), depth: depth) + (anchor.map { "#" + $0 } ?? "")
         case (.document(let key, let anchor), .onePage):

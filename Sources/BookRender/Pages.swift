@@ -7,7 +7,7 @@ extension SiteRenderer {
         let journeys: [[String: Any]] = book.all(.journey).map { journey in
             var c = link(journey.key, depth: 0)
             c["stages"] = (journey.journey?.stages ?? []).map { stage -> [String: Any] in
-                item(Paths.page(journey.key) + "#stage-\(stage.id)", stage.title)
+                item(Paths.page(journey.key) + "#sb:stage-\(stage.id)", stage.title)
             }
             return c
         }
@@ -55,13 +55,13 @@ extension SiteRenderer {
             for term in sorted(book.all(.term)) {
                 let letter = Collation.initial(term.title)
                 if letter != current, let current, !items.isEmpty {
-                    groups.append(["title": current, "id": "letter-\(groups.count)", "items": items])
+                    groups.append(["title": current, "id": "sb:letter-\(groups.count)", "items": items])
                     items = []
                 }
                 current = letter
                 items.append(link(term.key))
             }
-            if let current, !items.isEmpty { groups.append(["title": current, "id": "letter-\(groups.count)", "items": items]) }
+            if let current, !items.isEmpty { groups.append(["title": current, "id": "sb:letter-\(groups.count)", "items": items]) }
         case .page:
             groups.append(["items": book.all(.page).map { link($0.key) }])
         default:
@@ -84,9 +84,7 @@ extension SiteRenderer {
         meta["tags"] = entity.tags
         meta["hasTags"] = !entity.tags.isEmpty
         if let pattern = book.config.editURL {
-            var path = entity.source.displayPath
-            while path.hasPrefix("./") { path.removeFirst(2) }
-            let url = pattern.replacingOccurrences(of: "{path}", with: path)
+            let url = pattern.replacingOccurrences(of: "{path}", with: contentName + "/" + entity.source.path)
             if url.hasPrefix("https://") || url.hasPrefix("http://") { meta["editURL"] = url }
         }
         if meta.count > 2 || entity.tags.count > 0 { c["meta"] = meta }
@@ -119,7 +117,7 @@ extension SiteRenderer {
                       let stage = journey.journey?.stages[p.stageIndex] else { return nil }
                 return ["items": [
                     ["url": Paths.relative(Paths.page(journey.key), depth: 1), "title": journey.title],
-                    ["url": Paths.relative(Paths.page(journey.key), depth: 1) + "#stage-\(stage.id)", "title": stage.title],
+                    ["url": Paths.relative(Paths.page(journey.key), depth: 1) + "#sb:stage-\(stage.id)", "title": stage.title],
                     ["title": entity.title],
                 ]]
             }
@@ -334,7 +332,7 @@ extension SiteRenderer {
     func printPage(_ html: [EntityKey: [String]]) -> [String: Any] {
         func part(_ kind: Kind, _ entities: [Entity]) -> [String: Any]? {
             guard !entities.isEmpty else { return nil }
-            return ["id": "part-\(kind.folder)", "title": s["index_\(kind.rawValue)"] ?? kind.folder,
+            return ["id": "sb:part-\(kind.folder)", "title": s["index_\(kind.rawValue)"] ?? kind.folder,
                     "entities": entities.map { entity -> [String: Any] in
                         var c: [String: Any] = ["anchor": Paths.printAnchor(entity.key), "title": entity.title,
                                                 "body": html[entity.key]?[1] ?? ""]

@@ -61,8 +61,13 @@ public struct SiteRenderer {
     /// Every entity's title as a sort key of the book's language, computed once.
     let sortKeys: [EntityKey: Collation.Key]
 
-    public init(book: Book, theme: Theme, completeness: [CompletenessRow] = [], warnings: [WarningRow] = []) throws {
+    /// The content folder's name, for paths shown in the site ("content/steps/x.md").
+    let contentName: String
+
+    public init(book: Book, theme: Theme, contentName: String = "content", completeness: [CompletenessRow] = [],
+                warnings: [WarningRow] = []) throws {
         self.book = book
+        self.contentName = contentName
         self.theme = theme
         s = try theme.strings(book.config.language.rawValue)
         library = try theme.library(strings: s)
@@ -140,7 +145,11 @@ public struct SiteRenderer {
         }.map { try $0.get() }
         times.mark("templates")
         let assets = theme.assets.map { OutputFile(path: $0.path, bytes: $0.bytes) }
-        return ((outputs + assets).sorted { $0.path < $1.path }, times)
+        let all = (outputs + assets).sorted { $0.path < $1.path }
+        if let clash = zip(all, all.dropFirst()).first(where: { $0.path == $1.path }) {
+            throw RenderError(description: "two pages would be written to \(clash.0.path)")
+        }
+        return (all, times)
     }
 
     // MARK: - Helpers

@@ -46,19 +46,30 @@ extension Pipeline {
             throw BuildError(description: "\(error)")
         }
         progress("rendering")
+        // Paths in the site (edit links, warnings) are "content/steps/x.md" however --content was
+        // typed, so that the same book gives the same site on every machine.
+        let contentName = URL(fileURLWithPath: folder).standardizedFileURL.lastPathComponent
+        let shown = display ?? folder
+        let prefix = shown.hasSuffix("/") ? shown : shown + "/"
         let renderer = try SiteRenderer(
-            book: checked.book, theme: loadedTheme,
+            book: checked.book, theme: loadedTheme, contentName: contentName,
             completeness: checked.report.completeness.map { CompletenessRow(rule: $0.rule, satisfied: $0.satisfied, total: $0.total) },
-            warnings: checked.report.diagnostics.filter { $0.severity == .warning }.map {
-                WarningRow(location: $0.location.description, code: $0.code.rawValue, message: $0.message)
+            warnings: checked.report.diagnostics.filter { $0.severity == .warning }.map { d in
+                var location = d.location
+                if location.file.hasPrefix(prefix) { location.file = contentName + "/" + location.file.dropFirst(prefix.count) }
+                return WarningRow(location: location.description, code: d.code.rawValue, message: d.message)
             })
         var times = checked.times
         let rendered = try renderer.render()
         times.append(rendered.times)
         var files = rendered.files.map { (path: $0.path, bytes: $0.bytes) }
         let pages = files.filter { $0.path.hasSuffix(".html") }.count
-        // Files the bodies link to (images, PDFs) go to files/.
-        for asset in checked.book.assets.sorted() {
+        // Files the bodies link to (images, PDFs) go to files/; files nothing links to stay private.
+        var linked = Set<String>()
+        for resolved in checked.book.links.values {
+            for case (_, .asset(let path)) in resolved { linked.insert(path) }
+        }
+        for asset in linked.sorted() {
             let source = URL(fileURLWithPath: folder).appendingPathComponent(asset).path
             guard let bytes = ContentLoader.readBytes(source) else {
                 throw BuildError(description: "cannot read \(source)")

@@ -24,7 +24,16 @@ public enum OutputWriter {
     static let markerText = Array("This folder is written by servicebook build and replaced on every build.\n".utf8)
 
     public static func write(_ files: [(path: String, bytes: [UInt8])], to output: String) throws {
-        let target = URL(fileURLWithPath: output).standardizedFileURL
+        // A symbolic link as the output (`_site -> /var/www/book`) stays a link: the swap happens
+        // at the folder it points to.
+        var target = URL(fileURLWithPath: output).standardizedFileURL
+        var st = stat()
+        var hops = 0
+        while lstat(target.path, &st) == 0, (st.st_mode & S_IFMT) == S_IFLNK, hops < 16,
+              let destination = try? FileManager.default.destinationOfSymbolicLink(atPath: target.path) {
+            target = URL(fileURLWithPath: destination, relativeTo: target.deletingLastPathComponent()).standardizedFileURL
+            hops += 1
+        }
         let parent = target.deletingLastPathComponent().path
         let name = target.lastPathComponent
         guard !name.isEmpty, name != "/", target.path != "/" else {
@@ -36,6 +45,11 @@ public enum OutputWriter {
         } catch {
             throw WriteError(description: "cannot create \"\(parent)\": \(error.localizedDescription)")
         }
+        // One build at a time per output folder.
+        let lock = open("\(parent)/.\(name).lock", O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
+        guard lock >= 0 else { throw posixError("cannot lock \(parent)/.\(name).lock") }
+        defer { close(lock) }
+        guard flock(lock, LOCK_EX) == 0 else { throw posixError("cannot lock \(parent)/.\(name).lock") }
         let all = files + [(marker, markerText)]
         let spare = "\(parent)/.\(name).spare"
         var staging = spare
@@ -150,11 +164,14 @@ public enum OutputWriter {
             // A file that already holds these bytes (the spare is usually one build old) is left
             // as it is: reading it back costs less than truncating and writing it again.
             var st = stat()
-            if stat(path, &st) == 0, (st.st_mode & S_IFMT) == S_IFREG, Int(st.st_size) == bytes.count,
+            let present = lstat(path, &st) == 0
+            if present, (st.st_mode & S_IFMT) == S_IFREG, Int(st.st_size) == bytes.count,
                let existing = ContentLoader.readBytes(path), existing == bytes {
                 return
             }
-            let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+            // Never write through a link someone left in the staging folder.
+            if present, (st.st_mode & S_IFMT) != S_IFREG { unlink(path) }
+            let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0o644)
             guard fd >= 0 else { throw posixError("cannot write \(path)") }
             var written = 0
             let ok = bytes.withUnsafeBytes { raw -> Bool in

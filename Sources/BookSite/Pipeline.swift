@@ -39,11 +39,14 @@ public enum Pipeline {
     /// 1970, the reproducible-builds convention) when it is set: review dates then judge the book
     /// as of a fixed day.
     public static func today() -> Day {
-        if let epoch = ProcessInfo.processInfo.environment["SOURCE_DATE_EPOCH"].flatMap({ Int($0) }), epoch >= 0 {
+        if let epoch = ProcessInfo.processInfo.environment["SOURCE_DATE_EPOCH"].flatMap({ Int($0) }),
+           (0...253_402_300_799).contains(epoch) {                  // up to 9999-12-31
             var utc = Calendar(identifier: .gregorian)
             utc.timeZone = TimeZone(identifier: "UTC")!
             let parts = utc.dateComponents([.year, .month, .day], from: Date(timeIntervalSince1970: TimeInterval(epoch)))
-            return Day(year: parts.year!, month: parts.month!, day: parts.day!)!
+            if let year = parts.year, let month = parts.month, let day = parts.day, let date = Day(year: year, month: month, day: day) {
+                return date
+            }
         }
         let parts = Calendar.current.dateComponents([.year, .month, .day], from: Date())
         return Day(year: parts.year!, month: parts.month!, day: parts.day!)!

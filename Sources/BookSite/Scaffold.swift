@@ -33,9 +33,15 @@ public enum Scaffold {
         let text = template(kind: kind, id: id, ru: ru, role: first(.role), script: first(.script), step: first(.step))
         let path = (folder.hasSuffix("/") ? folder : folder + "/") + "\(kind.folder)/\(id).md"
         try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
-        guard FileManager.default.createFile(atPath: path, contents: Data(text.utf8)) else {
-            throw ScaffoldError(description: "cannot write \(path)")
+        // O_EXCL: never replace a file, not even one that could not be loaded as a document.
+        let fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
+        guard fd >= 0 else {
+            throw ScaffoldError(description: errno == EEXIST ? "\(path) already exists" : "cannot write \(path): \(String(cString: strerror(errno)))")
         }
+        let bytes = Array(text.utf8)
+        let written = bytes.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
+        close(fd)
+        guard written == bytes.count else { throw ScaffoldError(description: "cannot write \(path)") }
         return path
     }
 
