@@ -431,3 +431,18 @@ struct NewOverwriteTests {
         #expect(run.status == 0)
     }
 }
+
+@Suite("Determinism")
+struct DeterminismTests {
+    @Test("the same book gives the same site under another locale and time zone")
+    func localeAndTimeZone() throws {
+        let book = try TestBook()
+        let a = try Executable.run(["build", "--output", "a"], in: book.root, environment: ["TZ": "UTC", "LANG": "C", "LC_ALL": "C"])
+        let b = try Executable.run(["build", "--output", "b"], in: book.root,
+                                   environment: ["TZ": "Asia/Kamchatka", "LANG": "ru_RU.UTF-8", "LC_ALL": "ru_RU.UTF-8"])
+        #expect(a.status == 0 && b.status == 0)
+        let treeA = try tree(book.root.appendingPathComponent("a")), treeB = try tree(book.root.appendingPathComponent("b"))
+        #expect(treeA.count > 20)
+        #expect(treeA == treeB)
+    }
+}
