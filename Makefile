@@ -25,10 +25,12 @@ build: deps
 site: build
 	.build/release/servicebook build --content content --output _site
 
-# All tests: the Swift tests, then the sample handbook through the Nu HTML Checker and linkchecker.
+# All tests: the sample handbook through the Nu HTML Checker and linkchecker, then the Swift
+# tests (last, so that their summary closes the output).
 test: deps test-deps
-	$(SWIFT) test
+	$(SWIFT) build
 	tests/site-quality.sh
+	$(SWIFT) test
 
 test-deps:
 	@missing=""; for p in $(TEST_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \

