@@ -19,7 +19,7 @@ public enum Completeness {
             items.append(CompletenessItem(id: id, rule: rule, satisfied: entities.filter(test).count, total: entities.count))
         }
         func usedBy(_ field: String) -> (Entity) -> Bool {
-            { entity in (book.index.backlinks[entity.key] ?? []).contains { $0.field == field && $0.from.kind != entity.kind } }
+            { book.isReferenced($0, byField: field) }
         }
         let steps = book.all(.step), situations = book.all(.situation)
         add("steps-with-responsible-and-script", "steps with a responsible role and a script", steps) { e in

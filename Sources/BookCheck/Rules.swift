@@ -50,23 +50,20 @@ public enum Rules {
     /// Steps belong to a journey; scripts, situations and standards are used; roles own something.
     static func usage(_ book: Book) -> [Diagnostic] {
         var out: [Diagnostic] = []
-        func used(_ entity: Entity, by field: String) -> Bool {
-            (book.index.backlinks[entity.key] ?? []).contains { $0.field == field && $0.from.kind != entity.kind }
-        }
         for step in book.all(.step) where (book.index.placements[step.id] ?? []).isEmpty {
             out.append(Diagnostic(.orphanStep, at: wholeFile(step), "step \"\(step.id)\" is not part of any journey",
                                   suggestion: "list it in the steps of a journey's stage, or delete it"))
         }
-        for script in book.all(.script) where !used(script, by: "script") {
+        for script in book.all(.script) where !book.isReferenced(script, byField: "script") {
             out.append(Diagnostic(.unusedScript, at: wholeFile(script), "script \"\(script.id)\" is not used by any step or situation",
                                   suggestion: "name it in the \"script\" field of a step or situation"))
         }
-        for situation in book.all(.situation) where !used(situation, by: "situations") {
+        for situation in book.all(.situation) where !book.isReferenced(situation, byField: "situations") {
             out.append(Diagnostic(.unusedSituation, at: wholeFile(situation),
                                   "situation \"\(situation.id)\" is not listed by any step",
                                   suggestion: "add it to the \"situations\" of the steps where it can arise"))
         }
-        for standard in book.all(.standard) where !used(standard, by: "standards") {
+        for standard in book.all(.standard) where !book.isReferenced(standard, byField: "standards") {
             out.append(Diagnostic(.unusedStandard, at: wholeFile(standard),
                                   "standard \"\(standard.id)\" is not referred to by any step or situation",
                                   suggestion: "add it to the \"standards\" of the steps or situations it governs"))

@@ -144,6 +144,12 @@ public struct Book: Sendable {
     /// The entities of one kind, by id (pages by `order`, then id).
     public func all(_ kind: Kind) -> [Entity] { (orderedKeys[kind] ?? []).compactMap { entities[$0] } }
 
+    /// Whether an entity of another kind names `entity` in its front-matter field `field`
+    /// (a script "used" by a step or situation, a situation "listed" by a step, ...).
+    public func isReferenced(_ entity: Entity, byField field: String) -> Bool {
+        (index.backlinks[entity.key] ?? []).contains { $0.field == field && $0.from.kind != entity.kind }
+    }
+
     /// The entity a reference points at, if it exists and is of `kind`.
     public func resolve(_ reference: Reference?, as kind: Kind) -> Entity? {
         reference.flatMap { entities[EntityKey(kind, $0.id)] }

@@ -183,7 +183,7 @@ public final class Entity: Sendable {
         add("owner", .role, owner.map { [$0] } ?? [])
         switch details {
         case .journey(let j):
-            for stage in j.stages { add("stages.steps", .step, stage.steps) }
+            for stage in j.stages { add("steps", .step, stage.steps) }
         case .step(let s):
             add("responsible", .role, s.responsible.map { [$0] } ?? [])
             add("participants", .role, s.participants)

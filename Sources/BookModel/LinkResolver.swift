@@ -25,14 +25,7 @@ public struct LinkResolver: Sendable {
     public func resolve(_ destination: String, from doc: SourceDocument) -> ResolvedLink {
         if destination.isEmpty { return .broken(reason: "the link has no destination") }
         if LinkResolver.isExternal(destination) { return .external }
-        var pathPart = Substring(destination)
-        var fragment: String?
-        if let hash = pathPart.firstIndex(of: "#") {
-            fragment = String(pathPart[pathPart.index(after: hash)...]).removingPercentEncodingSafely
-            pathPart = pathPart[..<hash]
-        }
-        if let query = pathPart.firstIndex(of: "?") { pathPart = pathPart[..<query] }
-        let path = String(pathPart).removingPercentEncodingSafely
+        let (path, fragment) = LinkResolver.split(destination)
         if path.isEmpty {
             guard let fragment else { return .broken(reason: "the link has no destination") }
             if fragment.isEmpty { return .sameDocument(anchor: "") }
@@ -57,13 +50,7 @@ public struct LinkResolver: Sendable {
     /// A "did you mean" for a broken link: a document with the same file name elsewhere, or the
     /// closest heading of the target.
     public func suggestion(for destination: String, from doc: SourceDocument) -> String? {
-        var pathPart = Substring(destination)
-        var fragment: String?
-        if let hash = pathPart.firstIndex(of: "#") {
-            fragment = String(pathPart[pathPart.index(after: hash)...]).removingPercentEncodingSafely
-            pathPart = pathPart[..<hash]
-        }
-        let path = String(pathPart).removingPercentEncodingSafely
+        let (path, fragment) = LinkResolver.split(destination)
         if let fragment {
             let target = path.isEmpty ? doc : LinkResolver.join(doc.path, path).flatMap { byPath[$0] }
             if let target, let near = Suggest.closest(to: fragment, in: target.markdown.headings.map(\.anchor)) {
@@ -83,6 +70,18 @@ public struct LinkResolver: Sendable {
         }
         guard let found = candidates.first else { return nil }
         return "did you mean \"\(LinkResolver.relative(from: doc.path, to: found))\"?"
+    }
+
+    /// A destination's file path and `#fragment`, percent-decoded, without a `?query`.
+    static func split(_ destination: String) -> (path: String, fragment: String?) {
+        var pathPart = Substring(destination)
+        var fragment: String?
+        if let hash = pathPart.firstIndex(of: "#") {
+            fragment = String(pathPart[pathPart.index(after: hash)...]).removingPercentEncodingSafely
+            pathPart = pathPart[..<hash]
+        }
+        if let query = pathPart.firstIndex(of: "?") { pathPart = pathPart[..<query] }
+        return (String(pathPart).removingPercentEncodingSafely, fragment)
     }
 
     /// `steps/sales/a.md` + `../../scripts/b.md` → `scripts/b.md`; nil if it leaves the root.

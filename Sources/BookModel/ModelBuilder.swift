@@ -70,15 +70,14 @@ public enum ModelBuilder {
                 }
                 // The target's file exists but could not be read as an entity: it has its own error.
                 if firstPath[target] != nil { continue }
-                let name = field == "stages.steps" ? "steps" : field
                 let hint = Suggest.closest(to: ref.id, in: idsByKind[kind] ?? []).map { "did you mean \"\($0)\"?" }
                 let at = ref.location.spanning(ref.id)
                 if let other = Kind.allCases.first(where: { entities[EntityKey($0, ref.id)] != nil }) {
                     diagnostics.append(Diagnostic(.wrongKindReference, at: at,
-                        "\(name) \"\(ref.id)\" is \(other.withArticle), not \(kind.withArticle)", suggestion: hint))
+                        "\(field) \"\(ref.id)\" is \(other.withArticle), not \(kind.withArticle)", suggestion: hint))
                 } else {
                     diagnostics.append(Diagnostic(.unknownReference, at: at,
-                        "\(name) \"\(ref.id)\" is not \(kind.withArticle)", suggestion: hint))
+                        "\(field) \"\(ref.id)\" is not \(kind.withArticle)", suggestion: hint))
                 }
             }
         }
