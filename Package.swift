@@ -32,10 +32,14 @@ let package = Package(
         .target(name: "BookRender", dependencies: [
             "BookModel", "BookLoad", "CCmarkGFM", .product(name: "Mustache", package: "swift-mustache"),
         ]),
+        // Snowball stemmers from Debian (libstemmer-dev, which has no pkg-config file).
+        .systemLibrary(name: "CStemmer", providers: [.apt(["libstemmer-dev"])]),
+        // Model -> search index: words, stems, BM25F weights, shards for the browser.
+        .target(name: "BookSearch", dependencies: ["BookModel", "BookLoad", "CStemmer"]),
         // renameat2(RENAME_EXCHANGE), which Glibc does not expose to Swift.
         .target(name: "CRenameSwap"),
-        // The pipeline end to end: load -> model -> check -> render -> write.
-        .target(name: "BookSite", dependencies: ["BookModel", "BookLoad", "BookCheck", "BookRender", "CRenameSwap"]),
+        // The pipeline end to end: load -> model -> check -> render -> search -> write.
+        .target(name: "BookSite", dependencies: ["BookModel", "BookLoad", "BookCheck", "BookRender", "BookSearch", "CRenameSwap"]),
         // The command line only.
         .executableTarget(name: "servicebook", dependencies: [
             "BookSite", "BookCheck", "BookModel",
@@ -46,7 +50,7 @@ let package = Package(
         // Writes Sources/BookRender/DefaultTheme.swift from themes/default (`make theme`).
         .executableTarget(name: "embed-theme", path: "Sources/EmbedTheme"),
         .testTarget(name: "ServicebookTests", dependencies: [
-            "BookModel", "BookLoad", "BookCheck", "BookRender", "BookSite",
+            "BookModel", "BookLoad", "BookCheck", "BookRender", "BookSearch", "BookSite",
         ]),
     ],
     swiftLanguageModes: [.v5]

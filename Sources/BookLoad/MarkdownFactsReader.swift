@@ -57,6 +57,43 @@ public enum CMark {
     /// The text of a node's inline content (text and code spans): a heading's text for its anchor.
     public static func plainText(_ node: OpaquePointer) -> String { MarkdownFactsReader.plainText(node) }
 
+    /// The words a reader sees in a Markdown body, for search: the headings' texts, and the rest
+    /// of the text with blocks (paragraphs, list items, table cells, code blocks) separated by line
+    /// ends. Raw HTML is left out, as the handbook leaves it out. Thread-safe (`.structure`).
+    public static func readableText(_ markdown: String) -> (headings: [String], text: String) {
+        if markdown.isBlankText { return ([], "") }
+        return withDocument(markdown, profile: .structure) { document, _ in
+            var headings: [String] = []
+            var text = ""
+            var inHeading = 0
+            let iter = cmark_iter_new(document)!
+            defer { cmark_iter_free(iter) }
+            while case let event = cmark_iter_next(iter), event != CMARK_EVENT_DONE {
+                guard let node = cmark_iter_get_node(iter) else { continue }
+                let type = cmark_node_get_type(node)
+                let inline = type.rawValue & 0xc000 == 0xc000         // CMARK_NODE_TYPE_INLINE
+                if event == CMARK_EVENT_ENTER {
+                    if type == CMARK_NODE_HEADING {
+                        inHeading += 1
+                        headings.append(MarkdownFactsReader.plainText(node))
+                    } else if inHeading == 0 {
+                        if type == CMARK_NODE_TEXT || type == CMARK_NODE_CODE || type == CMARK_NODE_CODE_BLOCK {
+                            if let literal = cmark_node_get_literal(node) { text += String(cString: literal) }
+                        } else if type == CMARK_NODE_SOFTBREAK || type == CMARK_NODE_LINEBREAK {
+                            text += " "
+                        }
+                    }
+                } else if event == CMARK_EVENT_EXIT {
+                    if type == CMARK_NODE_HEADING { inHeading -= 1 } else if !inline, inHeading == 0, !text.isEmpty, text.last != "\n" {
+                        text += "\n"
+                    }
+                }
+            }
+            while text.last == "\n" { text.removeLast() }
+            return (headings, text)
+        }
+    }
+
     /// Every link and image destination of a GFM parse, in order (for tests of the lock).
     public static func linkDestinations(_ markdown: String, profile: Profile) -> [String] {
         withDocument(markdown, profile: profile) { document, _ in

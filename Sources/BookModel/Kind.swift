@@ -46,6 +46,9 @@ public struct EntityKey: Hashable, Sendable, Comparable, CustomStringConvertible
 
     public var description: String { "\(kind.rawValue):\(id)" }
 
+    /// The entity's page in the handbook, relative to the site's root (`steps/greeting.html`).
+    public var pagePath: String { "\(kind.folder)/\(id).html" }
+
     public static func < (a: EntityKey, b: EntityKey) -> Bool {
         a.kind != b.kind ? a.kind < b.kind : a.id < b.id
     }

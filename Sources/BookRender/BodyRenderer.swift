@@ -173,7 +173,7 @@ struct BodyRenderer: Sendable {
 
 /// Where each page lives in the output, and relative links between pages.
 enum Paths {
-    static func page(_ key: EntityKey) -> String { "\(key.kind.folder)/\(key.id).html" }
+    static func page(_ key: EntityKey) -> String { key.pagePath }
     static func index(_ kind: Kind) -> String { "\(kind.folder)/index.html" }
     static func checklist(_ journey: String) -> String { "checklists/\(journey).html" }
     static let checklistIndex = "checklists/index.html"

@@ -2,6 +2,7 @@ import BookCheck
 import BookLoad
 import BookModel
 import BookRender
+import BookSearch
 import Foundation
 
 extension Pipeline {
@@ -20,7 +21,7 @@ extension Pipeline {
         public let description: String
     }
 
-    /// load → model → check → render → write. With errors in the book nothing is written and the
+    /// load → model → check → render → search → write. With errors in the book nothing is written and the
     /// previous output stays as it was.
     /// - Parameters:
     ///   - theme: a theme folder that overrides the default theme; nil takes book.yml's `theme`
@@ -64,6 +65,9 @@ extension Pipeline {
         times.append(rendered.times)
         var files = rendered.files.map { (path: $0.path, bytes: $0.bytes) }
         let pages = files.filter { $0.path.hasSuffix(".html") }.count
+        progress("indexing")
+        files += SearchIndex.build(checked.book).map { (path: $0.path, bytes: $0.bytes) }
+        times.mark("search")
         // Files the bodies link to (images, PDFs) go to files/; files nothing links to stay private.
         var linked = Set<String>()
         for resolved in checked.book.links.values {

@@ -1,0 +1,315 @@
+/* servicebook search: the query engine. No DOM here: the page (search.js) and the tests
+   (node --test) run the same code. The index is written by Sources/BookSearch; the rules for
+   words below must match SearchText.swift. The browser never stems: it finds the typed word in
+   the shipped vocabulary (exactly, as a prefix, or with one typo) and takes the stems from there. */
+(function (root) {
+  'use strict';
+
+  var DIGITS = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+  var DIGIT_VALUE = {};
+  for (var i = 0; i < DIGITS.length; i++) DIGIT_VALUE[DIGITS.charCodeAt(i)] = i;
+  var KINDS = { J: 'journey', S: 'step', I: 'situation', R: 'role', D: 'standard', C: 'script', T: 'term', P: 'page' };
+  var QUANTUM = 4, K1 = 1.2, MAX_WORD = 40;
+  var EXACT_BONUS = 1.1, OPTIONAL_WEIGHT = 0.3, PREFIX_WEIGHT = 0.85, TYPO_WEIGHT = 0.7, MAX_EXPANSIONS = 60;
+  // Words too common to require, and the words that frame a question («что сказать, если…»,
+  // «как ответить»): a query still matches a page that lacks them, which rank lower.
+  var STOP = new Set(('сказать ответить делать сделать говорить поступить нужно ' +
+    'и в во не что он на я с со как а то все она так его но да ты к у же вы за бы по только ее мне ' +
+    'было вот от меня еще нет о из ему теперь когда даже ну вдруг ли если уже или ни быть был него до вас нибудь ' +
+    'опять уж вам ведь там потом себя ничего ей может они тут где есть надо ней для мы тебя их чем была сам чтоб ' +
+    'без будто чего раз тоже себе под будет ж тогда кто этот того потому этого какой совсем ним здесь этом один ' +
+    'почти мой тем чтобы нее сейчас были куда зачем всех никогда можно при наконец два об другой хоть после над ' +
+    'больше тот через эти нас про всего них какая много разве три эту моя впрочем хорошо свою этой перед иногда ' +
+    'лучше чуть том нельзя такой им более всегда конечно всю между ' +
+    'a an and are as at be by for from how i in is it of on or that the this to was what when where who why with')
+    .split(' '));
+
+  var WORD_CHAR = /[\p{L}\p{M}\p{N}]/u;
+  // A word, or words joined by single hyphens («тест-драйв»).
+  var WORD_RUN = /[\p{L}\p{M}\p{N}]+(?:-[\p{L}\p{M}\p{N}]+)*/gu;
+
+  function normalize(text) {
+    return String(text).normalize('NFC').toLowerCase().replace(/ё/g, 'е');
+  }
+
+  function length(word) { var n = 0; for (var _ of word) n++; return n; }
+
+  /* The words of normalised text as the index has them: each part, then the whole compound. */
+  function words(normalized) {
+    var out = [];
+    var m;
+    WORD_RUN.lastIndex = 0;
+    while ((m = WORD_RUN.exec(normalized))) {
+      var parts = m[0].split('-');
+      for (var p = 0; p < parts.length; p++) if (length(parts[p]) <= MAX_WORD) out.push(parts[p]);
+      if (parts.length > 1 && length(m[0]) <= MAX_WORD) out.push(m[0]);
+    }
+    return out;
+  }
+
+  function shardKey(word) { return Array.from(word).slice(0, 2).join(''); }
+  function shardFile(key) {
+    return Array.from(key).map(function (c) { return c.codePointAt(0).toString(16); }).join('-');
+  }
+
+  /* Postings text → [page, tf~, page, tf~, ...] (see SearchIndex.encode). */
+  function decode(text) {
+    var out = [], value = 0, shift = 0, page = 0, odd = false;
+    for (var i = 0; i < text.length; i++) {
+      var d = DIGIT_VALUE[text.charCodeAt(i)];
+      if (d >= 32) { value += (d - 32) * Math.pow(2, shift); shift += 5; continue; }
+      value += d * Math.pow(2, shift);
+      if (!odd) { page += value; out.push(page); } else out.push(value / QUANTUM);
+      odd = !odd; value = 0; shift = 0;
+    }
+    return out;
+  }
+
+  /* Damerau–Levenshtein distance is at most one. */
+  function withinOneEdit(a, b) {
+    if (a === b) return true;
+    var la = a.length, lb = b.length;
+    if (Math.abs(la - lb) > 1) return false;
+    var i = 0;
+    while (i < la && i < lb && a[i] === b[i]) i++;
+    if (la === lb) {
+      if (a.slice(i + 1) === b.slice(i + 1)) return true;                       // substitution
+      return a[i] === b[i + 1] && a[i + 1] === b[i] && a.slice(i + 2) === b.slice(i + 2); // transposition
+    }
+    return la > lb ? a.slice(i + 1) === b.slice(i) : a.slice(i) === b.slice(i + 1); // deletion / insertion
+  }
+
+  /* A query: its terms, each a word or a hyphenated compound; `prefix` when it may be unfinished. */
+  function parseQuery(query) {
+    var text = normalize(query);
+    var terms = [], m;
+    WORD_RUN.lastIndex = 0;
+    while ((m = WORD_RUN.exec(text))) {
+      if (length(m[0]) > MAX_WORD) continue;
+      terms.push({ text: m[0], end: m.index + m[0].length });
+    }
+    var typing = terms.length > 0 && (terms[terms.length - 1].end === text.length ||
+      /^-+$/.test(text.slice(terms[terms.length - 1].end)));
+    return terms.map(function (t, i) {
+      return { text: t.text, prefix: typing && i === terms.length - 1, optional: STOP.has(t.text) };
+    });
+  }
+
+  /* The engine over an index. `load(path)` (path relative to the index folder, `index.js`,
+     `w/43a-43b.js`, `d/7.js`) returns a promise of the data the file passes to __sb. */
+  function Engine(load) {
+    this.load = load;
+    this.cache = new Map();
+  }
+
+  Engine.prototype.file = function (path) {
+    var known = this.cache.get(path);
+    if (!known) { known = Promise.resolve(this.load(path)); this.cache.set(path, known); }
+    return known;
+  };
+
+  Engine.prototype.manifest = function () {
+    return this.file('index.js').then(function (m) {
+      if (!m) throw new Error('search index not found');
+      if (!m.shardSet) m.shardSet = new Set(m.shards ? m.shards.split(' ') : []);
+      return m;
+    });
+  };
+
+  /* A shard, parsed once: stem → forms with their postings text; aliases (form → stem). */
+  Engine.prototype.shard = function (key) {
+    var self = this;
+    return this.manifest().then(function (m) {
+      if (!m.shardSet.has(key)) return null;
+      return self.file('w/' + shardFile(key) + '.js').then(function (data) {
+        if (!data) return null;
+        if (!data.stems) {
+          data.stems = new Map();
+          data.forms = [];                                   // [form, stem]
+          for (var g = 0; g < data.g.length; g++) {
+            var group = data.g[g], stem = group[0], forms = [];
+            for (var j = 1; j < group.length; j += 2) {
+              var written = group[j];
+              var form = written.charAt(0) === '=' ? written.slice(1) : stem + written;
+              forms.push({ form: form, postings: group[j + 1] });
+              data.forms.push([form, stem]);
+            }
+            data.stems.set(stem, forms);
+          }
+          for (var alias in data.a) data.forms.push([alias, data.a[alias]]);
+        }
+        return data;
+      });
+    });
+  };
+
+  Engine.prototype.stemForms = function (stem) {
+    return this.shard(shardKey(stem)).then(function (s) { return (s && s.stems.get(stem)) || []; });
+  };
+
+  /* The stems a term stands for, each with a weight: the exact form 1, completions of an
+     unfinished word PREFIX_WEIGHT, one typo (words of five letters or more) TYPO_WEIGHT. */
+  Engine.prototype.expand = function (term) {
+    var self = this, text = term.text, key = shardKey(text);
+    return this.shard(key).then(function (shard) {
+      var stems = new Map(), exact = false;
+      var forms = shard ? shard.forms : [];
+      function add(stem, weight) { if ((stems.get(stem) || 0) < weight) stems.set(stem, weight); }
+      for (var i = 0; i < forms.length; i++) if (forms[i][0] === text) { add(forms[i][1], 1); exact = true; }
+      if ((term.prefix || !exact) && length(text) >= 2) {
+        var completions = forms.filter(function (f) { return f[0] !== text && f[0].startsWith(text); });
+        completions.sort(function (a, b) { return a[0].length - b[0].length || (a[0] < b[0] ? -1 : 1); });
+        completions.slice(0, MAX_EXPANSIONS).forEach(function (f) { add(f[1], PREFIX_WEIGHT); });
+      }
+      if (stems.size === 0 && length(text) >= 5) {
+        forms.forEach(function (f) { if (withinOneEdit(f[0], text)) add(f[1], TYPO_WEIGHT); });
+      }
+      return { term: term, stems: stems, exact: exact };
+    }).then(function (found) {
+      // A compound nobody wrote («тест-драйвом» typed as «тест драйв»): its parts, all required.
+      if (found.stems.size === 0 && text.indexOf('-') > 0) {
+        var parts = text.split('-').filter(Boolean);
+        return Promise.all(parts.map(function (p, i) {
+          return self.expand({ text: p, prefix: term.prefix && i === parts.length - 1, optional: false });
+        }));
+      }
+      return [found];
+    });
+  };
+
+  /* Scores of one expanded term: page → {score, exact}; and the forms to highlight. */
+  Engine.prototype.scoreTerm = function (found, n) {
+    var self = this, stems = Array.from(found.stems.keys()).sort();
+    return Promise.all(stems.map(function (s) { return self.stemForms(s); })).then(function (lists) {
+      var scores = new Map(), forms = [];
+      lists.forEach(function (list, index) {
+        var weight = found.stems.get(stems[index]), tf = new Map(), exactPages = new Set();
+        list.forEach(function (entry) {
+          forms.push(entry.form);
+          var p = decode(entry.postings);
+          for (var i = 0; i < p.length; i += 2) {
+            tf.set(p[i], (tf.get(p[i]) || 0) + p[i + 1]);
+            if (entry.form === found.term.text) exactPages.add(p[i]);
+          }
+        });
+        var df = tf.size, idf = Math.log(1 + (n - df + 0.5) / (df + 0.5));
+        tf.forEach(function (f, page) {
+          var score = weight * idf * f * (K1 + 1) / (f + K1);
+          if (exactPages.has(page)) score *= EXACT_BONUS;
+          var old = scores.get(page);
+          if (old === undefined || score > old) scores.set(page, score);
+        });
+      });
+      return { scores: scores, forms: forms };
+    });
+  };
+
+  /* Runs a query. Result: {results: [{page, kind, score}], total, counts (per kind), highlight}.
+     Every required term must match when some page has them all; otherwise pages that match
+     the most terms come first. Ties go to the earlier page. `options.kind` filters by kind. */
+  Engine.prototype.search = function (query, options) {
+    var self = this, terms = parseQuery(query);
+    options = options || {};
+    return this.manifest().then(function (m) {
+      if (terms.length === 0) return { results: [], total: 0, counts: {}, highlight: { forms: [], prefixes: [] } };
+      if (terms.every(function (t) { return t.optional; })) terms.forEach(function (t) { t.optional = false; });
+      return Promise.all(terms.map(function (t) { return self.expand(t); })).then(function (expanded) {
+        var flat = [].concat.apply([], expanded);
+        return Promise.all(flat.map(function (f) { return self.scoreTerm(f, m.n); })).then(function (scored) {
+          var pages = new Map(), required = 0, forms = new Set(), prefixes = [];
+          flat.forEach(function (f, t) {
+            var isRequired = !f.term.optional;
+            if (isRequired) required++;
+            scored[t].forms.forEach(function (x) { forms.add(x); });
+            if (f.term.prefix) prefixes.push(f.term.text);
+            scored[t].scores.forEach(function (score, page) {
+              var entry = pages.get(page);
+              if (!entry) { entry = { page: page, score: 0, matched: 0 }; pages.set(page, entry); }
+              entry.score += isRequired ? score : score * OPTIONAL_WEIGHT;
+              if (isRequired) entry.matched++;
+            });
+          });
+          var all = Array.from(pages.values());
+          var best = all.reduce(function (b, e) { return Math.max(b, e.matched); }, 0);
+          if (required > 0) all = all.filter(function (e) { return e.matched === best && best > 0; });
+          all.forEach(function (e) { e.kind = KINDS[m.kinds.charAt(e.page)]; e.score = Math.round(e.score * 1e6) / 1e6; });
+          all.sort(function (a, b) { return b.score - a.score || a.page - b.page; });
+          var counts = {};
+          all.forEach(function (e) { counts[e.kind] = (counts[e.kind] || 0) + 1; });
+          var results = options.kind ? all.filter(function (e) { return e.kind === options.kind; }) : all;
+          return {
+            results: results, total: all.length, counts: counts, complete: best === required,
+            highlight: { forms: Array.from(forms).sort(), prefixes: prefixes },
+          };
+        });
+      });
+    });
+  };
+
+  Engine.prototype.doc = function (page) { return this.file('d/' + page + '.js'); };
+
+  /* Splits text into [{text, hit}] pieces, hits being words in `highlight` (a form, or a word
+     that starts with an unfinished query word). */
+  function marks(text, highlight) {
+    var forms = highlight.forms instanceof Set ? highlight.forms : new Set(highlight.forms);
+    var prefixes = highlight.prefixes || [];
+    function hit(word) {
+      var w = normalize(word);
+      if (forms.has(w)) return true;
+      for (var i = 0; i < prefixes.length; i++) if (w.startsWith(prefixes[i])) return true;
+      return false;
+    }
+    var out = [], last = 0, m;
+    var run = new RegExp(WORD_RUN.source, 'gu');
+    while ((m = run.exec(text))) {
+      var ranges = [];
+      if (m[0].indexOf('-') > 0 && hit(m[0])) ranges.push([m.index, m.index + m[0].length]);
+      else {
+        var at = m.index;
+        m[0].split('-').forEach(function (part) {
+          if (part && hit(part)) ranges.push([at, at + part.length]);
+          at += part.length + 1;
+        });
+      }
+      ranges.forEach(function (r) {
+        if (r[0] > last) out.push({ text: text.slice(last, r[0]), hit: false });
+        out.push({ text: text.slice(r[0], r[1]), hit: true });
+        last = r[1];
+      });
+    }
+    if (last < text.length) out.push({ text: text.slice(last), hit: false });
+    return out;
+  }
+
+  /* A snippet of about `size` characters around the place with the most distinct matched
+     words, as pieces for `marks`. */
+  function snippet(text, highlight, size) {
+    size = size || 180;
+    text = String(text || '').replace(/\s+/g, ' ').trim();
+    var pieces = marks(text, highlight), hits = [], at = 0;
+    pieces.forEach(function (p) { if (p.hit) hits.push({ at: at, word: normalize(p.text) }); at += p.text.length; });
+    var start = 0;
+    if (hits.length) {
+      var best = -1;
+      for (var i = 0; i < hits.length; i++) {
+        var seen = new Set();
+        for (var j = i; j < hits.length && hits[j].at < hits[i].at + size - 40; j++) seen.add(hits[j].word);
+        if (seen.size > best) { best = seen.size; start = hits[i].at; }
+      }
+      start = Math.max(0, start - 40);
+      if (start > 0) { var space = text.lastIndexOf(' ', start); start = space > 0 ? space + 1 : start; }
+    }
+    var end = Math.min(text.length, start + size);
+    if (end < text.length) { var cut = text.lastIndexOf(' ', end); if (cut > start + size / 2) end = cut; }
+    var piece = (start > 0 ? '…' : '') + text.slice(start, end) + (end < text.length ? '…' : '');
+    return marks(piece, highlight);
+  }
+
+  var api = {
+    normalize: normalize, words: words, parseQuery: parseQuery, shardKey: shardKey, shardFile: shardFile,
+    decode: decode, withinOneEdit: withinOneEdit, Engine: Engine, marks: marks, snippet: snippet, KINDS: KINDS,
+    WORD_CHAR: WORD_CHAR,
+  };
+  if (typeof module === 'object' && module.exports) module.exports = api;
+  else root.ServicebookSearch = api;
+})(typeof self !== 'undefined' ? self : this);
