@@ -118,6 +118,7 @@ public struct SiteRenderer {
             "groups": [["items": book.all(.journey).map { item(Paths.relative(Paths.checklist($0.id), depth: 1), $0.title) }]],
         ]))
         pages.append(("completeness.html", 0, "completeness", s["completeness"] ?? "", completenessPage()))
+        pages.append(("search.html", 0, "search", s["search"] ?? "", [:]))
 
         times.mark("contexts")
         // Mustache looks values up by casting to [String: Any]: hand it one that is already of that

@@ -10,7 +10,7 @@
   for (var i = 0; i < DIGITS.length; i++) DIGIT_VALUE[DIGITS.charCodeAt(i)] = i;
   var KINDS = { J: 'journey', S: 'step', I: 'situation', R: 'role', D: 'standard', C: 'script', T: 'term', P: 'page' };
   var QUANTUM = 4, K1 = 1.2, MAX_WORD = 40;
-  var EXACT_BONUS = 1.1, OPTIONAL_WEIGHT = 0.3, PREFIX_WEIGHT = 0.85, TYPO_WEIGHT = 0.7, MAX_EXPANSIONS = 60;
+  var OTHER_FORM = 0.75, OPTIONAL_WEIGHT = 0.3, PREFIX_WEIGHT = 0.85, TYPO_WEIGHT = 0.7, MAX_EXPANSIONS = 60;
   // Words too common to require, and the words that frame a question («что сказать, если…»,
   // «как ответить»): a query still matches a page that lacks them, which rank lower.
   var STOP = new Set(('сказать ответить делать сделать говорить поступить нужно ' +
@@ -183,19 +183,17 @@
     return Promise.all(stems.map(function (s) { return self.stemForms(s); })).then(function (lists) {
       var scores = new Map(), forms = [];
       lists.forEach(function (list, index) {
-        var weight = found.stems.get(stems[index]), tf = new Map(), exactPages = new Set();
+        var weight = found.stems.get(stems[index]), tf = new Map();
         list.forEach(function (entry) {
           forms.push(entry.form);
+          // Where the typed word is itself a form, its other forms count a little less.
+          var share = found.exact && entry.form !== found.term.text ? OTHER_FORM : 1;
           var p = decode(entry.postings);
-          for (var i = 0; i < p.length; i += 2) {
-            tf.set(p[i], (tf.get(p[i]) || 0) + p[i + 1]);
-            if (entry.form === found.term.text) exactPages.add(p[i]);
-          }
+          for (var i = 0; i < p.length; i += 2) tf.set(p[i], (tf.get(p[i]) || 0) + p[i + 1] * share);
         });
         var df = tf.size, idf = Math.log(1 + (n - df + 0.5) / (df + 0.5));
         tf.forEach(function (f, page) {
           var score = weight * idf * f * (K1 + 1) / (f + K1);
-          if (exactPages.has(page)) score *= EXACT_BONUS;
           var old = scores.get(page);
           if (old === undefined || score > old) scores.set(page, score);
         });
