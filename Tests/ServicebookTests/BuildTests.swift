@@ -98,7 +98,7 @@ struct BuildTests {
 
     @Test("every internal link and anchor of the sample book's handbook resolves")
     func sampleLinks() throws {
-        let repo = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let repo = TestBook.projectRoot
         let out = FileManager.default.temporaryDirectory.appendingPathComponent("servicebook-sample-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: out) }
         let built = try Pipeline.build(content: repo.appendingPathComponent("content").path, display: "content", output: out.path)
@@ -153,7 +153,11 @@ struct BuildTests {
         try build(book)
         let site = try BuiltSite(book.root.appendingPathComponent("site"))
         for (path, html) in site.files where path.hasSuffix(".html") {
-            #expect(!html.lowercased().contains("<script"), "\(path) has a script element")
+            // The only scripts are the theme's own files (no inline script, nothing of the author's).
+            let scripts = BuiltSite.matches(#"(<script[^>]*>[^<]*</script>)"#, in: html.lowercased())
+            #expect(html.lowercased().components(separatedBy: "<script").count - 1 == scripts.count, "\(path)")
+            #expect(scripts.allSatisfy { BuiltSite.matches(#"^<script src="((?:\.\./)?assets/search(?:-core)?\.js)" defer></script>$"#, in: $0).count == 1 },
+                    "\(path) has a script element of the author's: \(scripts)")
             #expect(!html.contains("\" onmouseover="), "\(path) has a broken attribute")
             #expect(!html.contains("onerror="), "\(path) has an event handler")
             #expect(!html.lowercased().contains("href=\"javascript:"), "\(path) has a javascript: link")
@@ -303,7 +307,7 @@ struct BuildTests {
 
     @Test("the default theme built into the executable is the same as themes/default")
     func embeddedTheme() throws {
-        let repo = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let repo = TestBook.projectRoot
         let folder = repo.appendingPathComponent("themes/default")
         let onDisk = try tree(folder).mapValues { Array($0) }
         let builtIn = try BookRender.Theme.builtIn().files

@@ -9,6 +9,10 @@ final class TestBook {
     let root: URL
     var content: String { root.appendingPathComponent("content").path }
 
+    /// The project's folder (for the sample book and shared test data).
+    static let projectRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent()
+
     /// A small, complete book that passes `check --strict`: every kind, every link resolved.
     static let validFiles: [String: String] = [
         "book.yml": "title: Тестовая книга\nlanguage: ru\nreview_interval_days: 365\n",

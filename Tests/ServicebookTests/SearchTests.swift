@@ -1,0 +1,103 @@
+@testable import BookSearch
+import BookModel
+import Foundation
+import Testing
+
+/// Reads the search files of a built site: each is `__sb(type, key, data);`, parsed as JSON.
+struct SearchFiles {
+    let root: URL
+
+    func payload(_ path: String) throws -> (type: String, key: Any, data: [String: Any]) {
+        let text = try String(contentsOf: root.appendingPathComponent("search").appendingPathComponent(path), encoding: .utf8)
+        #expect(text.hasPrefix("__sb(") && text.hasSuffix(");\n"), "\(path) is one call")
+        let json = "[" + text.dropFirst(5).dropLast(3) + "]"
+        let array = try #require(try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [Any])
+        return (try #require(array[0] as? String), array[1], try #require(array[2] as? [String: Any]))
+    }
+
+    func paths(_ folder: String) throws -> [String] {
+        try FileManager.default.contentsOfDirectory(atPath: root.appendingPathComponent("search/\(folder)").path).sorted()
+    }
+}
+
+@Suite("search index")
+struct SearchTests {
+    @Test("words are split and normalised as the browser splits them (cases shared with node --test)")
+    func sharedWordCases() throws {
+        let url = TestBook.projectRoot.appendingPathComponent("tests/js/words.json")
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: url)) as? [String: Any])
+        let cases = try #require(object["cases"] as? [[Any]])
+        #expect(cases.count >= 8)
+        for item in cases {
+            let text = try #require(item[0] as? String), words = try #require(item[1] as? [String])
+            #expect(SearchText.words(SearchText.normalize(text)) == words, "\(text)")
+        }
+    }
+
+    @Test("Snowball stems: Russian forms share a stem, Latin words are stemmed as English, numbers stay")
+    func stems() {
+        let stemmer = Stemmer()
+        #expect(Set(["клиента", "клиентов", "клиенту", "клиент"].map(stemmer.stem)) == ["клиент"])
+        #expect(stemmer.stem("отзывы") == stemmer.stem("отзыва"))
+        #expect(stemmer.stem("bookings") == "book")
+        #expect(stemmer.stem("booking") == "book")
+        #expect(stemmer.stem("2026") == "2026")
+        #expect(stemmer.stem("тест-драйва") == "тест-драйв")
+    }
+
+    @Test("the build writes a manifest, word shards and one file per page, readable as JSON")
+    func files() throws {
+        let book = try TestBook(overriding: [
+            "glossary/booking.md": "---\ntitle: Booking\nsummary: Online bookings and booking rules.\n---\nТекст.\n",
+        ])
+        let built = try build(book)
+        #expect(built.checked.report.errors == 0)
+        let search = SearchFiles(root: book.root.appendingPathComponent("site"))
+        let manifest = try search.payload("index.js")
+        #expect(manifest.type == "m")
+        let count = try #require(manifest.data["n"] as? Int)
+        #expect(count == built.checked.book.entities.count)
+        #expect((manifest.data["kinds"] as? String)?.count == count)
+        #expect(try search.paths("d") == (0..<count).map { "\($0).js" }.sorted())
+        let keys = try #require(manifest.data["shards"] as? String).split(separator: " ").map(String.init)
+        #expect(try search.paths("w") == keys.map { SearchText.shardFile($0) + ".js" }.sorted())
+        // «booking» and «bookings» are two forms of the stem «book», in the shard «bo».
+        let shard = try search.payload("w/\(SearchText.shardFile("bo")).js")
+        let groups = try #require(shard.data["g"] as? [[String]])
+        let book_ = try #require(groups.first { $0[0] == "book" })
+        #expect(stride(from: 1, to: book_.count, by: 2).map { book_[$0] } == ["ing", "ings"])
+        // A page file says what a result shows.
+        let pages = try (0..<count).map { try search.payload("d/\($0).js").data }
+        let call = try #require(pages.first { $0["u"] as? String == "steps/incoming-call.html" })
+        #expect(call["t"] as? String == "Входящий звонок")
+        #expect(call["k"] as? String == "step")
+        #expect(call["c"] as? String == "Покупка › Первый контакт")
+        #expect((call["r"] as? String)?.isEmpty == false)
+        #expect((call["x"] as? String)?.contains("Ответить на звонок.") == true)
+    }
+
+    @Test("hostile text stays data: search files parse as JSON, give back the text, and hold no markup")
+    func hostile() throws {
+        let evil = "</script><script>alert(1)</script>\\\" onload=\\\"x\u{202E}\u{2028}&"
+        let book = try TestBook(overriding: [
+            "glossary/nps.md": "---\ntitle: \"\(evil)\"\nsummary: \"\(evil)\"\naliases: [\"\(evil)\"]\n---\n\(evil) <img src=x onerror=alert(2)>\n",
+        ])
+        try build(book)
+        let root = book.root.appendingPathComponent("site/search")
+        let search = SearchFiles(root: book.root.appendingPathComponent("site"))
+        for path in try FileManager.default.subpathsOfDirectory(atPath: root.path) where path.hasSuffix(".js") {
+            let text = try String(contentsOf: root.appendingPathComponent(path), encoding: .utf8)
+            #expect(!text.contains("<") && !text.contains(">") && !text.contains("\u{2028}") && !text.contains("\u{202E}"), "\(path)")
+            _ = try search.payload(path)
+        }
+        let pages = try search.paths("d").map { try search.payload("d/\($0)").data }
+        let page = try #require(pages.first { $0["u"] as? String == "glossary/nps.html" })
+        #expect(page["t"] as? String == "</script><script>alert(1)</script>\" onload=\"x\u{202E}\u{2028}&")
+    }
+
+    @Test("postings: page gaps and weights as base-32 digits")
+    func encoding() {
+        #expect(SearchIndex.encode([(0, 1), (40, 4)]) == "ABoBE")
+        #expect(SearchIndex.encode([(100_000, 1)]).count == 5)
+    }
+}
