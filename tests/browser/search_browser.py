@@ -137,7 +137,7 @@ def results_page(driver, base, where):
     script_chip = next(c for c in chips if c.text.startswith("Скрипт"))
     count = int(script_chip.text.split()[-1])
     script_chip.click()
-    wait_for(driver, lambda d: all("/scripts/" in a.get_attribute("href") for a in d.find_elements(By.CSS_SELECTOR, ".search-results li > a"))
+    wait_for(driver, lambda d: all("/scripts/" in a.get_attribute("href") for a in d.find_elements(By.CSS_SELECTOR, ".search-results li > a.search-title"))
              and len(d.find_elements(By.CSS_SELECTOR, ".search-results li")) == count, f"{where}: filter by kind")
     if base.startswith("http"):
         check("kind=script" in driver.current_url, f"{where}: the filter is in the address")

@@ -39,6 +39,8 @@
     });
   }
   var engine = new S.Engine(load);
+  // For the benchmark (bench/search_bench.py) and for debugging in the console.
+  S.page = { engine: engine, load: load };
 
   /* ---- Building result elements (text only: no author text becomes HTML) ---- */
   function marked(pieces, into) {
@@ -201,11 +203,11 @@
         if (run !== state.run) return;
         docs.filter(Boolean).forEach(function (doc) {
           var li = element('li', 'search-result');
-          var a = element('a');
+          var a = element('a', 'search-title');
           a.href = resultURL(doc, found.highlight);
-          a.appendChild(element('span', 'kind-badge kind-' + doc.k, kindLabel(doc.k)));
-          a.appendChild(document.createTextNode(' '));
-          a.appendChild(marked(S.marks(doc.t, found.highlight), element('span', 'search-title')));
+          marked(S.marks(doc.t, found.highlight), a);
+          li.appendChild(element('span', 'kind-badge kind-' + doc.k, kindLabel(doc.k)));
+          li.appendChild(document.createTextNode(' '));
           li.appendChild(a);
           if (where(doc)) li.appendChild(element('p', 'search-crumb', where(doc)));
           li.appendChild(marked(S.snippet(doc.x, found.highlight, 260), element('p', 'search-snippet')));
