@@ -5,25 +5,29 @@ import Foundation
 /// The search stage: model → index files for the browser (`search/…`), read by
 /// `assets/search-core.js`.
 ///
-/// Ranking is BM25F. Each field of a page has a weight and a length normalisation; a word's
-/// weighted, normalised frequency in a page (`tf~`) is a sum over fields, so it is computed
-/// here once and shipped, quantised, in the postings. The browser adds the frequencies of all
-/// the forms of a stem, saturates (`k1`) and weighs by the stem's rarity (idf): it never stems.
+/// Ranking is BM25F. Each field of a page has a weight and a length normalisation; a stem's
+/// weighted, normalised frequency in a page (`tf~`) is a sum over fields, so it is computed here
+/// once and shipped, quantised, in the postings. The browser saturates it (`k1`) and weighs it
+/// by the stem's rarity (idf): it never stems.
 ///
 /// Files, all JavaScript calling `__sb(type, key, data)` so that `<script>` elements can load
 /// them from a server or from `file://` alike:
-/// - `search/index.js` (`m`): the number of pages, each page's kind, the list of word shards;
-/// - `search/w/<key>.js` (`w`): the words whose stem starts with `key` (two letters): each stem
-///   with its surface forms and each form's postings (page, `tf~`), plus `aliases` for forms
-///   whose stem lives in another shard;
+/// - `search/index.js` (`m`): the number of pages, their kinds, the list of word shards;
+/// - `search/w/<key>.js` (`w`): the vocabulary of the stems that start with `key` (their first
+///   two letters): each stem's forms, its number of pages, and its postings when they are small;
+///   `aliases` lists forms filed under another key than their stem;
+/// - `search/p/<stem>.js` (`p`): the postings of a stem found on many pages;
 /// - `search/d/<n>.js` (`d`): page `n`'s URL, title, kind, breadcrumb, role and snippet text.
 public enum SearchIndex {
     /// Field weights (title, headings, summary, body) and length normalisation per field.
     public static let weights: [Double] = [6, 3, 2, 1]
     public static let lengthNormalization: [Double] = [0.5, 0.5, 0.5, 0.75]
-    /// `tf~` is shipped as round(tf~ × quantum).
+    /// tf~ is shipped in four bits: round(4 · ln(1 + tf~)), at most 15 (tf~ ≈ 41, where BM25's
+    /// saturation leaves nothing to tell apart).
     public static let quantum = 4.0
-    public static let format = 1
+    /// Postings longer than this (characters) get a file of their own.
+    public static let inlinePostings = 1024
+    public static let format = 3
 
     public struct File: Sendable {
         public let path: String
@@ -32,55 +36,129 @@ public enum SearchIndex {
 
     /// One page's words: per distinct form, its stem and its count in each field.
     struct PageWords {
-        var lengths = [Int](repeating: 0, count: SearchDocument.Field.allCases.count)
-        var forms: [String: (stem: String, counts: [Int])] = [:]
+        var lengths = SIMD4<Int32>()
+        var forms: [(form: String, stem: String, counts: SIMD4<Int32>)] = []
     }
 
     /// Every search file of `book`, sorted by path; identical for identical books.
     public static func build(_ book: Book) -> [File] {
         let entities = Kind.allCases.flatMap { book.all($0) }.sorted { $0.key.pagePath < $1.key.pagePath }
         let documents = entities.parallelMap { SearchDocument($0, in: book) }
-        let words = analyze(documents)
+        let pages = analyze(documents)
 
-        // Average field lengths, then each (form, page)'s tf~.
-        let fieldCount = weights.count
-        var averages = [Double](repeating: 0, count: fieldCount)
-        for page in words { for f in 0..<fieldCount { averages[f] += Double(page.lengths[f]) } }
-        averages = averages.map { max(1, $0 / Double(max(1, words.count))) }
-
-        // stem → form → postings (page, quantised tf~), pages ascending.
-        var stems: [String: [String: [(page: Int, q: Int)]]] = [:]
-        for (page, pageWords) in words.enumerated() {
-            var norms = [Double](repeating: 1, count: fieldCount)
-            for f in 0..<fieldCount {
+        // Average field lengths, then every form's pages with their tf~.
+        var averages = SIMD4<Double>()
+        for page in pages { averages += SIMD4<Double>(page.lengths) }
+        averages /= Double(max(1, pages.count))
+        averages = averages.replacing(with: 1, where: averages .< 1)
+        // Snowball takes some base forms for other words: «отзыв» → «отз» (as if a gerund), while
+        // «отзывы», «отзыва» → «отзыв». A form that is itself the stem of other forms joins them.
+        var allStems = Set<String>()
+        for page in pages { for entry in page.forms { allStems.insert(entry.stem) } }
+        var formIndex: [String: Int] = [:]
+        var forms: [(text: String, stem: Int, pages: Int)] = []
+        var stemIndex: [String: Int] = [:]
+        var stems: [(text: String, forms: [Int])] = []
+        var pageForms: [[(form: Int, tf: Double, inTitle: Bool)]] = []
+        pageForms.reserveCapacity(pages.count)
+        for page in pages {
+            var norms = SIMD4<Double>(repeating: 1)
+            for f in 0..<4 {
                 let b = lengthNormalization[f]
-                norms[f] = 1 - b + b * Double(pageWords.lengths[f]) / averages[f]
+                norms[f] = 1 - b + b * Double(page.lengths[f]) / averages[f]
             }
-            for (form, entry) in pageWords.forms {
+            var list: [(form: Int, tf: Double, inTitle: Bool)] = []
+            list.reserveCapacity(page.forms.count)
+            for entry in page.forms {
                 var tf = 0.0
-                for f in 0..<fieldCount where entry.counts[f] > 0 { tf += weights[f] * Double(entry.counts[f]) / norms[f] }
-                let q = max(1, Int((tf * quantum).rounded()))
-                stems[entry.stem, default: [:]][form, default: []].append((page, q))
+                for f in 0..<4 where entry.counts[f] > 0 { tf += weights[f] * Double(entry.counts[f]) / norms[f] }
+                let id: Int
+                if let known = formIndex[entry.form] {
+                    id = known
+                } else {
+                    let stemText = entry.stem != entry.form && allStems.contains(entry.form) ? entry.form : entry.stem
+                    let stem: Int
+                    if let known = stemIndex[stemText] { stem = known } else {
+                        stem = stems.count
+                        stemIndex[stemText] = stem
+                        stems.append((stemText, []))
+                    }
+                    id = forms.count
+                    formIndex[entry.form] = id
+                    forms.append((entry.form, stem, 0))
+                    stems[stem].forms.append(id)
+                }
+                forms[id].pages += 1
+                list.append((id, tf, entry.counts[0] > 0))
             }
+            pageForms.append(list)
         }
 
-        // Shards by the stem's first two letters; forms filed elsewhere get an alias.
+        // A stem's forms, the most frequent first: form i < 30 is bit i of a posting's mask.
+        var bit = [Int](repeating: -1, count: forms.count)
+        for s in stems.indices {
+            stems[s].forms.sort { forms[$0].pages != forms[$1].pages ? forms[$0].pages > forms[$1].pages : forms[$0].text < forms[$1].text }
+            for (i, form) in stems[s].forms.enumerated() where i < 30 { bit[form] = i }
+        }
+
+        // Postings per stem, pages ascending: the gap from the previous page; the quantised tf~
+        // times two, plus one when the stem is in the page's title; and, when the stem has several
+        // forms, the mask of the forms the page has and (after a title hit) 1 + the form in the title.
+        var postings = [[UInt8]](repeating: [], count: stems.count)
+        var last = [Int](repeating: -1, count: stems.count)
+        var counts = [Int](repeating: 0, count: stems.count)
+        var pending = [(page: Int, tf: Double, mask: Int, title: Int)](repeating: (-1, 0, 0, -1), count: stems.count)
+        func flush(_ s: Int) {
+            let entry = pending[s]
+            guard entry.page >= 0 else { return }
+            varint(entry.page - max(0, last[s]), into: &postings[s])
+            let q = min(15, max(1, Int((quantum * log(1 + entry.tf)).rounded())))
+            varint(q * 2 + (entry.title >= 0 ? 1 : 0), into: &postings[s])
+            if stems[s].forms.count > 1 {
+                varint(entry.mask, into: &postings[s])
+                if entry.title >= 0 { varint(entry.title + 1, into: &postings[s]) }
+            }
+            last[s] = entry.page
+            counts[s] += 1
+        }
+        for (page, list) in pageForms.enumerated() {
+            for (form, tf, inTitle) in list {
+                let s = forms[form].stem
+                if pending[s].page != page {
+                    flush(s)
+                    pending[s] = (page, 0, 0, -1)
+                }
+                pending[s].tf += tf
+                if bit[form] >= 0 { pending[s].mask |= 1 << bit[form] }
+                if inTitle, bit[form] >= 0, pending[s].title < 0 || bit[form] < pending[s].title { pending[s].title = bit[form] }
+            }
+        }
+        for s in stems.indices { flush(s) }
+
+        // Vocabulary shards by the stem's first two letters; big postings in files of their own.
+        var files: [File] = []
         var shards: [String: (groups: [String], aliases: [(String, String)])] = [:]
-        for stem in stems.keys.sorted() {
-            let forms = stems[stem]!
+        for s in stems.indices.sorted(by: { stems[$0].text < stems[$1].text }) {
+            let stem = stems[s].text
             let key = SearchText.shardKey(stem)
-            var group = "[" + json(stem)
-            for form in forms.keys.sorted() {
+            let encoded = String(decoding: postings[s], as: UTF8.self)
+            var group = "[" + json(stem) + ",\(counts[s]),"
+            if encoded.utf8.count > inlinePostings {
+                group += "0"
+                let text = "__sb(\"p\"," + json(stem) + "," + json(encoded) + ");\n"
+                files.append(File(path: "search/p/\(SearchText.shardFile(stem)).js", bytes: Array(text.utf8)))
+            } else {
+                group += json(encoded)
+            }
+            for form in stems[s].forms {
+                let text = forms[form].text
                 // A form is written as the ending it adds to the stem, or "=" and the whole form.
-                let written = form.hasPrefix(stem) ? String(form.dropFirst(stem.count)) : "=" + form
-                group += "," + json(written) + "," + json(encode(forms[form]!))
-                let formKey = SearchText.shardKey(form)
-                if formKey != key { shards[formKey, default: ([], [])].aliases.append((form, stem)) }
+                group += "," + json(text.hasPrefix(stem) ? String(text.dropFirst(stem.count)) : "=" + text)
+                let formKey = SearchText.shardKey(text)
+                if formKey != key { shards[formKey, default: ([], [])].aliases.append((text, stem)) }
             }
             shards[key, default: ([], [])].groups.append(group + "]")
         }
-
-        var files: [File] = []
         let keys = shards.keys.sorted()
         for key in keys {
             let shard = shards[key]!
@@ -98,9 +176,8 @@ public enum SearchIndex {
             let text = "__sb(\"d\",\(n),{" + fields.joined(separator: ",") + "});\n"
             files.append(File(path: "search/d/\(n).js", bytes: Array(text.utf8)))
         }
-        let kinds = String(documents.map { kindCode[$0.key.kind]! })
-        let manifest = "__sb(\"m\",\"\",{\"v\":\(format),\"n\":\(documents.count),\"kinds\":" + json(kinds)
-            + ",\"shards\":" + json(keys.joined(separator: " ")) + "});\n"
+        let manifest = "__sb(\"m\",\"\",{\"v\":\(format),\"n\":\(documents.count),\"kinds\":"
+            + json(kindRuns(documents.map(\.key.kind))) + ",\"shards\":" + json(keys.joined(separator: " ")) + "});\n"
         files.append(File(path: "search/index.js", bytes: Array(manifest.utf8)))
         return files.sorted { $0.path < $1.path }
     }
@@ -109,6 +186,19 @@ public enum SearchIndex {
     static let kindCode: [Kind: Character] = [
         .journey: "J", .step: "S", .situation: "I", .role: "R", .standard: "D", .script: "C", .term: "T", .page: "P",
     ]
+
+    /// The pages' kinds as runs, a letter and a count each ("T18J2P5"): pages are sorted by
+    /// path, so the kinds come in a few long runs.
+    static func kindRuns(_ kinds: [Kind]) -> String {
+        var out = "", i = 0
+        while i < kinds.count {
+            var j = i
+            while j < kinds.count && kinds[j] == kinds[i] { j += 1 }
+            out += "\(kindCode[kinds[i]]!)\(j - i)"
+            i = j
+        }
+        return out
+    }
 
     /// The words of every page, on every core (one stemmer per worker).
     static func analyze(_ documents: [SearchDocument]) -> [PageWords] {
@@ -121,14 +211,19 @@ public enum SearchIndex {
                 let stemmer = Stemmer()
                 for i in stride(from: worker, to: count, by: workers) {
                     var page = PageWords()
+                    var seen: [String: Int] = [:]
                     for (f, text) in documents[i].fields.enumerated() {
                         let words = SearchText.words(SearchText.normalize(text))
-                        page.lengths[f] = words.count
+                        page.lengths[f] = Int32(words.count)
                         for word in words {
-                            if page.forms[word] == nil {
-                                page.forms[word] = (stemmer.stem(word), [Int](repeating: 0, count: weights.count))
+                            if let at = seen[word] {
+                                page.forms[at].counts[f] += 1
+                            } else {
+                                seen[word] = page.forms.count
+                                var counts = SIMD4<Int32>()
+                                counts[f] = 1
+                                page.forms.append((word, stemmer.stem(word), counts))
                             }
-                            page.forms[word]!.counts[f] += 1
                         }
                     }
                     (base + i).pointee = page
@@ -138,20 +233,8 @@ public enum SearchIndex {
         return results
     }
 
-    /// Postings as text: for each page, the gap from the previous page, then the quantised tf~,
-    /// each a variable-length number in base 32 written with the 64 URL-safe characters
-    /// (A–Z a–z 0–9 - _): the upper half marks "more digits follow".
-    static func encode(_ postings: [(page: Int, q: Int)]) -> String {
-        var out: [UInt8] = []
-        var previous = 0
-        for (page, q) in postings {
-            varint(page - previous, into: &out)
-            varint(q, into: &out)
-            previous = page
-        }
-        return String(decoding: out, as: UTF8.self)
-    }
-
+    /// Numbers in postings are variable-length, in base 32, written with the 64 URL-safe
+    /// characters (A–Z a–z 0–9 - _): the upper half marks "more digits follow".
     static let digits = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_".utf8)
 
     static func varint(_ value: Int, into out: inout [UInt8]) {

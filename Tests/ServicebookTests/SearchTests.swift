@@ -57,15 +57,17 @@ struct SearchTests {
         #expect(manifest.type == "m")
         let count = try #require(manifest.data["n"] as? Int)
         #expect(count == built.checked.book.entities.count)
-        #expect((manifest.data["kinds"] as? String)?.count == count)
+        let runs = BuiltSite.matches("([0-9]+)", in: try #require(manifest.data["kinds"] as? String)).compactMap { Int($0) }
+        #expect(runs.reduce(0, +) == count)
         #expect(try search.paths("d") == (0..<count).map { "\($0).js" }.sorted())
         let keys = try #require(manifest.data["shards"] as? String).split(separator: " ").map(String.init)
         #expect(try search.paths("w") == keys.map { SearchText.shardFile($0) + ".js" }.sorted())
         // «booking» and «bookings» are two forms of the stem «book», in the shard «bo».
         let shard = try search.payload("w/\(SearchText.shardFile("bo")).js")
-        let groups = try #require(shard.data["g"] as? [[String]])
-        let book_ = try #require(groups.first { $0[0] == "book" })
-        #expect(stride(from: 1, to: book_.count, by: 2).map { book_[$0] } == ["ing", "ings"])
+        let groups = try #require(shard.data["g"] as? [[Any]])
+        let book_ = try #require(groups.first { $0[0] as? String == "book" })
+        #expect(book_[1] as? Int == 1)                                  // one page
+        #expect(book_.dropFirst(3).compactMap { $0 as? String } == ["ing", "ings"])
         // A page file says what a result shows.
         let pages = try (0..<count).map { try search.payload("d/\($0).js").data }
         let call = try #require(pages.first { $0["u"] as? String == "steps/incoming-call.html" })
@@ -95,9 +97,25 @@ struct SearchTests {
         #expect(page["t"] as? String == "</script><script>alert(1)</script>\" onload=\"x\u{202E}\u{2028}&")
     }
 
-    @Test("postings: page gaps and weights as base-32 digits")
+    @Test("numbers in postings: base-32 digits, the upper half of the alphabet meaning more follow")
     func encoding() {
-        #expect(SearchIndex.encode([(0, 1), (40, 4)]) == "ABoBE")
-        #expect(SearchIndex.encode([(100_000, 1)]).count == 5)
+        var out: [UInt8] = []
+        for n in [0, 1, 31, 40, 100_000] { SearchIndex.varint(n, into: &out) }
+        #expect(String(decoding: out, as: UTF8.self) == "AB" + "f" + "oB" + "g1hD")   // 100000 = 0 + 32·(21 + 32·(1 + 32·3))
+        #expect(SearchIndex.kindRuns([.term, .term, .journey, .step]) == "T2J1S1")
+    }
+
+    @Test("a base form that Snowball cuts short joins the stem of its other forms («отзыв» with «отзывы»)")
+    func baseForms() throws {
+        let book = try TestBook(overriding: [
+            "glossary/review.md": "---\ntitle: Отзыв\nsummary: Отзывы и отзыва.\n---\nТекст.\n",
+        ])
+        try build(book)
+        let search = SearchFiles(root: book.root.appendingPathComponent("site"))
+        let shard = try search.payload("w/\(SearchText.shardFile("от")).js")
+        let groups = try #require(shard.data["g"] as? [[Any]])
+        let group = try #require(groups.first { $0[0] as? String == "отзыв" })
+        #expect(group.dropFirst(3).compactMap { $0 as? String }.sorted() == ["", "а", "ы"])
+        #expect(!groups.contains { $0[0] as? String == "отз" })
     }
 }

@@ -19,10 +19,14 @@ test('shard keys and file names', () => {
   assert.equal(core.shardFile('𝔸b'), '1d538-62');
 });
 
-test('postings decode: gaps between pages, then quantised weights', () => {
-  // Page 0 weight 1 (A=0, B=1 → tf 1/4), page 40 (gap 40 = 8 + 32·1: "o", the continued 8, then "B"), weight 4 → "E".
-  assert.deepEqual(core.decode('ABoBE'), [0, 0.25, 40, 1]);
-  assert.deepEqual(core.decode(''), []);
+test('postings decode: page gaps, quantised weight with a title flag, forms mask, form in the title', () => {
+  // One form: page 0, q 4 (→ "I" = 8, no title); page 40 (gap 40 = 8 + 32·1: "o" then "B"), q 4 in the title ("J").
+  const one = core.decode('AIoBJ', false);
+  assert.deepEqual(one.map((x) => Math.round(x * 1000) / 1000), [0, 1.718, 1, -1, 40, 1.718, 1, 0]);
+  // Several forms: page 2, q 1 + title ("D"), mask 0b101 ("F"), form 2 in the title ("D").
+  const many = core.decode('CDFD', true);
+  assert.deepEqual(many.map((x) => Math.round(x * 1000) / 1000), [2, 0.284, 5, 2]);
+  assert.deepEqual(core.decode('', true), []);
 });
 
 test('one edit: substitution, insertion, deletion, transposition', () => {
@@ -71,26 +75,32 @@ test('snippets are cut around the most matched words, on word boundaries', () =>
 
 test('an engine over a hand-made index: BM25 order, ties by page, fallback, kinds', async () => {
   const files = {
-    'index.js': { v: 1, n: 3, kinds: 'SIC', shards: 'во пр' },
-    // возврат: pages 0 (tf 1) and 2 (tf 3); возврата: page 1 (tf 1). предоплат-: page 1 and 2.
-    'w/432-43e.js': { g: [['возврат', '', 'AECM', 'а', 'BE']], a: {} },
-    'w/43f-440.js': { g: [['предоплат', 'ы', 'BEBE']], a: {} },
+    'index.js': { v: 3, n: 3, kinds: 'S1I1C1', shards: 'во пр' },
+    // возврат (forms возврат, возврата): page 0 (q 4), page 1 (q 4, «возврата» in the title),
+    // page 2 (q 8). предоплат (form предоплаты): pages 1 and 2, its postings in a file of their own.
+    'w/432-43e.js': { g: [['возврат', 3, 'AIBBJCCBQB', '', 'а']], a: {} },
+    'w/43f-440.js': { g: [['предоплат', 2, 0, 'ы']], a: {} },
+    'p/43f-440-435-434-43e-43f-43b-430-442.js': 'BIBI',
   };
   const engine = new core.Engine((p) => Promise.resolve(files[p] || null));
   const one = await engine.search('возврат ');
-  assert.deepEqual(one.results.map((r) => r.page), [2, 0, 1]);
+  assert.deepEqual(one.results.map((r) => r.page), [2, 1, 0]);
   assert.deepEqual(one.counts, { step: 1, situation: 1, script: 1 });
   const both = await engine.search('возврат предоплаты ');
   assert.deepEqual(both.results.map((r) => r.page), [2, 1]);
   assert.equal(both.complete, true);
   const fallback = await engine.search('возврат бананов ');
   assert.equal(fallback.complete, false);
-  assert.deepEqual(fallback.results.map((r) => r.page), [2, 0, 1]);
+  assert.deepEqual(fallback.results.map((r) => r.page), [2, 1, 0]);
   const scripts = await engine.search('возврат ', { kind: 'script' });
   assert.deepEqual(scripts.results.map((r) => r.page), [2]);
   const typing = await engine.search('возвр');
   assert.deepEqual(typing.results.map((r) => r.page).sort(), [0, 1, 2]);
   assert.deepEqual(typing.highlight.prefixes, ['возвр']);
+  assert.deepEqual(typing.highlight.forms, ['возврат', 'возврата']);
+  // Page 1 has «возврата» in its title: above page 2, which has the stem more often but in its body.
+  const titled = await engine.search('возврата ');
+  assert.deepEqual(titled.results.map((r) => r.page), [1, 2, 0]);
 });
 
 test('a missing index gives a clear error, not a hang', async () => {

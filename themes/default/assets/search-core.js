@@ -10,7 +10,12 @@
   for (var i = 0; i < DIGITS.length; i++) DIGIT_VALUE[DIGITS.charCodeAt(i)] = i;
   var KINDS = { J: 'journey', S: 'step', I: 'situation', R: 'role', D: 'standard', C: 'script', T: 'term', P: 'page' };
   var QUANTUM = 4, K1 = 1.2, MAX_WORD = 40;
-  var OTHER_FORM = 0.75, OPTIONAL_WEIGHT = 0.3, PREFIX_WEIGHT = 0.85, TYPO_WEIGHT = 0.7, MAX_EXPANSIONS = 60;
+  // A stem in the title counts TITLE_BONUS times; the typed form itself EXACT_BONUS times more,
+  // EXACT_TITLE_BONUS when it is the form in the title.
+  var TITLE_BONUS = 1.3, EXACT_BONUS = 1.05, EXACT_TITLE_BONUS = 1.15, OPTIONAL_WEIGHT = 0.3, PREFIX_WEIGHT = 0.85, TYPO_WEIGHT = 0.7;
+  // An unfinished word stands for at most this many stems, the most frequent first, and at most
+  // MAX_FILES of them may need a postings file of their own.
+  var MAX_COMPLETIONS = 8, MAX_FILES = 3;
   // Words too common to require, and the words that frame a question («что сказать, если…»,
   // «как ответить»): a query still matches a page that lacks them, which rank lower.
   var STOP = new Set(('сказать ответить делать сделать говорить поступить нужно ' +
@@ -52,15 +57,26 @@
     return Array.from(key).map(function (c) { return c.codePointAt(0).toString(16); }).join('-');
   }
 
-  /* Postings text → [page, tf~, page, tf~, ...] (see SearchIndex.encode). */
-  function decode(text) {
-    var out = [], value = 0, shift = 0, page = 0, odd = false;
+  /* Postings text → [page, tf~, forms, titleForm, ...] (see SearchIndex.swift). Per page: the
+     gap from the previous page; the quantised tf~ times two plus a title flag; and, when the stem
+     has several forms, the mask of the forms the page has (bit i: form i) and, after a title
+     hit, 1 + the form in the title. `forms` is 1 and `titleForm` 0 or -1 for a one-form stem. */
+  function decode(text, masked) {
+    var out = [], numbers = [], value = 0, shift = 0;
     for (var i = 0; i < text.length; i++) {
       var d = DIGIT_VALUE[text.charCodeAt(i)];
       if (d >= 32) { value += (d - 32) * Math.pow(2, shift); shift += 5; continue; }
-      value += d * Math.pow(2, shift);
-      if (!odd) { page += value; out.push(page); } else out.push(value / QUANTUM);
-      odd = !odd; value = 0; shift = 0;
+      numbers.push(value + d * Math.pow(2, shift));
+      value = 0; shift = 0;
+    }
+    var page = 0;
+    for (var j = 0; j < numbers.length;) {
+      page += numbers[j++];
+      var q = numbers[j++], title = q % 2 === 1;
+      out.push(page, Math.exp(Math.floor(q / 2) / QUANTUM) - 1);
+      if (!masked) { out.push(1, title ? 0 : -1); continue; }
+      out.push(numbers[j++]);
+      out.push(title ? numbers[j++] - 1 : -1);
     }
     return out;
   }
@@ -111,7 +127,10 @@
   Engine.prototype.manifest = function () {
     return this.file('index.js').then(function (m) {
       if (!m) throw new Error('search index not found');
-      if (!m.shardSet) m.shardSet = new Set(m.shards ? m.shards.split(' ') : []);
+      if (!m.shardSet) {
+        m.shardSet = new Set(m.shards ? m.shards.split(' ') : []);
+        m.kindOf = m.kinds.replace(/([A-Z])(\d+)/g, function (_, k, n) { return k.repeat(Number(n)); });
+      }
       return m;
     });
   };
@@ -128,13 +147,13 @@
           data.forms = [];                                   // [form, stem]
           for (var g = 0; g < data.g.length; g++) {
             var group = data.g[g], stem = group[0], forms = [];
-            for (var j = 1; j < group.length; j += 2) {
+            for (var j = 3; j < group.length; j++) {
               var written = group[j];
               var form = written.charAt(0) === '=' ? written.slice(1) : stem + written;
-              forms.push({ form: form, postings: group[j + 1] });
+              forms.push(form);
               data.forms.push([form, stem]);
             }
-            data.stems.set(stem, forms);
+            data.stems.set(stem, { stem: stem, pages: group[1], postings: group[2], forms: forms });
           }
           for (var alias in data.a) data.forms.push([alias, data.a[alias]]);
         }
@@ -143,8 +162,14 @@
     });
   };
 
-  Engine.prototype.stemForms = function (stem) {
-    return this.shard(shardKey(stem)).then(function (s) { return (s && s.stems.get(stem)) || []; });
+  /* A stem's entry: {stem, pages, postings (text, or 0 when in a file of its own), forms}. */
+  Engine.prototype.stemEntry = function (stem) {
+    return this.shard(shardKey(stem)).then(function (s) { return (s && s.stems.get(stem)) || null; });
+  };
+
+  Engine.prototype.postings = function (entry) {
+    if (typeof entry.postings === 'string') return Promise.resolve(entry.postings);
+    return this.file('p/' + shardFile(entry.stem) + '.js').then(function (text) { return text || ''; });
   };
 
   /* The stems a term stands for, each with a weight: the exact form 1, completions of an
@@ -157,9 +182,19 @@
       function add(stem, weight) { if ((stems.get(stem) || 0) < weight) stems.set(stem, weight); }
       for (var i = 0; i < forms.length; i++) if (forms[i][0] === text) { add(forms[i][1], 1); exact = true; }
       if ((term.prefix || !exact) && length(text) >= 2) {
-        var completions = forms.filter(function (f) { return f[0] !== text && f[0].startsWith(text); });
-        completions.sort(function (a, b) { return a[0].length - b[0].length || (a[0] < b[0] ? -1 : 1); });
-        completions.slice(0, MAX_EXPANSIONS).forEach(function (f) { add(f[1], PREFIX_WEIGHT); });
+        var seen = new Set(), candidates = [];
+        forms.forEach(function (f) {
+          if (f[0] !== text && f[0].startsWith(text) && !seen.has(f[1])) { seen.add(f[1]); candidates.push(f[1]); }
+        });
+        var entry = function (stem) { return shard.stems.get(stem) || { pages: 0, postings: 0 }; };
+        candidates.sort(function (a, b) { return entry(b).pages - entry(a).pages || (a < b ? -1 : 1); });
+        var files = 0, taken = 0;
+        candidates.forEach(function (stem) {
+          if (taken >= MAX_COMPLETIONS || stems.has(stem)) return;
+          if (typeof entry(stem).postings !== 'string') { if (files >= MAX_FILES) return; files++; }
+          taken++;
+          add(stem, PREFIX_WEIGHT);
+        });
       }
       if (stems.size === 0 && length(text) >= 5) {
         forms.forEach(function (f) { if (withinOneEdit(f[0], text)) add(f[1], TYPO_WEIGHT); });
@@ -177,26 +212,32 @@
     });
   };
 
-  /* Scores of one expanded term: page → {score, exact}; and the forms to highlight. */
+  /* Scores of one expanded term: page → score; and the forms to highlight. */
   Engine.prototype.scoreTerm = function (found, n) {
     var self = this, stems = Array.from(found.stems.keys()).sort();
-    return Promise.all(stems.map(function (s) { return self.stemForms(s); })).then(function (lists) {
+    return Promise.all(stems.map(function (s) {
+      return self.stemEntry(s).then(function (entry) {
+        return entry ? self.postings(entry).then(function (text) { return { entry: entry, text: text }; }) : null;
+      });
+    })).then(function (loaded) {
       var scores = new Map(), forms = [];
-      lists.forEach(function (list, index) {
-        var weight = found.stems.get(stems[index]), tf = new Map();
-        list.forEach(function (entry) {
-          forms.push(entry.form);
-          // Where the typed word is itself a form, its other forms count a little less.
-          var share = found.exact && entry.form !== found.term.text ? OTHER_FORM : 1;
-          var p = decode(entry.postings);
-          for (var i = 0; i < p.length; i += 2) tf.set(p[i], (tf.get(p[i]) || 0) + p[i + 1] * share);
-        });
-        var df = tf.size, idf = Math.log(1 + (n - df + 0.5) / (df + 0.5));
-        tf.forEach(function (f, page) {
-          var score = weight * idf * f * (K1 + 1) / (f + K1);
-          var old = scores.get(page);
-          if (old === undefined || score > old) scores.set(page, score);
-        });
+      loaded.forEach(function (item, index) {
+        if (!item) return;
+        var entry = item.entry, weight = found.stems.get(stems[index]);
+        forms.push.apply(forms, entry.forms);
+        var exact = entry.forms.indexOf(found.term.text);
+        var exactMask = exact >= 0 && exact < 30 ? Math.pow(2, exact) : 0;
+        var p = decode(item.text, entry.forms.length > 1);
+        var df = p.length / 4, idf = Math.log(1 + (n - df + 0.5) / (df + 0.5));
+        for (var i = 0; i < p.length; i += 4) {
+          var f = p[i + 1], score = weight * idf * f * (K1 + 1) / (f + K1);
+          if (p[i + 3] >= 0) score *= TITLE_BONUS;
+          if (exactMask && Math.floor(p[i + 2] / exactMask) % 2 === 1) {
+            score *= p[i + 3] === exact ? EXACT_TITLE_BONUS : EXACT_BONUS;
+          }
+          var old = scores.get(p[i]);
+          if (old === undefined || score > old) scores.set(p[i], score);
+        }
       });
       return { scores: scores, forms: forms };
     });
@@ -230,7 +271,7 @@
           var all = Array.from(pages.values());
           var best = all.reduce(function (b, e) { return Math.max(b, e.matched); }, 0);
           if (required > 0) all = all.filter(function (e) { return e.matched === best && best > 0; });
-          all.forEach(function (e) { e.kind = KINDS[m.kinds.charAt(e.page)]; e.score = Math.round(e.score * 1e6) / 1e6; });
+          all.forEach(function (e) { e.kind = KINDS[m.kindOf.charAt(e.page)]; e.score = Math.round(e.score * 1e6) / 1e6; });
           all.sort(function (a, b) { return b.score - a.score || a.page - b.page; });
           var counts = {};
           all.forEach(function (e) { counts[e.kind] = (counts[e.kind] || 0) + 1; });

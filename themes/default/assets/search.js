@@ -22,7 +22,7 @@
   /* ---- Loading index files with <script> elements ---- */
   var waiting = new Map();
   window.__sb = function (type, key, data) {
-    var path = type === 'm' ? 'index.js' : type === 'w' ? 'w/' + S.shardFile(key) + '.js' : 'd/' + key + '.js';
+    var path = type === 'm' ? 'index.js' : type === 'd' ? 'd/' + key + '.js' : type + '/' + S.shardFile(key) + '.js';
     var done = waiting.get(path);
     if (done) { waiting.delete(path); done(data); }
   };
