@@ -34,17 +34,32 @@ public enum SearchIndex {
         public let bytes: [UInt8]
     }
 
-    /// One page's words: per distinct form, its stem and its count in each field.
+    /// One page's words: the worker that read it, the length of each field, and per distinct
+    /// form the worker's id for it and its count in each field.
     struct PageWords {
+        var worker = 0
         var lengths = SIMD4<Int32>()
-        var forms: [(form: String, stem: String, counts: SIMD4<Int32>)] = []
+        var forms: [(local: Int32, counts: SIMD4<Int32>)] = []
+    }
+
+    /// The words a worker met, each once, with its stem.
+    struct Vocabulary {
+        var words: [String] = []
+        var stems: [String] = []
+    }
+
+    /// A word as UTF-8, hashed as bytes (faster than a String's Unicode-aware hash).
+    struct WordKey: Hashable {
+        let bytes: [UInt8]
+        func hash(into hasher: inout Hasher) { bytes.withUnsafeBytes { hasher.combine(bytes: $0) } }
+        static func == (a: WordKey, b: WordKey) -> Bool { a.bytes == b.bytes }
     }
 
     /// Every search file of `book`, sorted by path; identical for identical books.
     public static func build(_ book: Book) -> [File] {
         let entities = Kind.allCases.flatMap { book.all($0) }.sorted { $0.key.pagePath < $1.key.pagePath }
         let documents = entities.parallelMap { SearchDocument($0, in: book) }
-        let pages = analyze(documents)
+        let (pages, vocabularies) = analyze(documents)
 
         // Average field lengths, then every form's pages with their tf~.
         var averages = SIMD4<Double>()
@@ -54,11 +69,35 @@ public enum SearchIndex {
         // Snowball takes some base forms for other words: «отзыв» → «отз» (as if a gerund), while
         // «отзывы», «отзыва» → «отзыв». A form that is itself the stem of other forms joins them.
         var allStems = Set<String>()
-        for page in pages { for entry in page.forms { allStems.insert(entry.stem) } }
+        for vocabulary in vocabularies { allStems.formUnion(vocabulary.stems) }
         var formIndex: [String: Int] = [:]
         var forms: [(text: String, stem: Int, pages: Int)] = []
         var stemIndex: [String: Int] = [:]
         var stems: [(text: String, forms: [Int])] = []
+        // Each worker's word ids → the book's form ids.
+        var global = vocabularies.map { [Int](repeating: -1, count: $0.words.count) }
+        func formID(_ worker: Int, _ local: Int) -> Int {
+            let known = global[worker][local]
+            if known >= 0 { return known }
+            let text = vocabularies[worker].words[local]
+            let id: Int
+            if let found = formIndex[text] { id = found } else {
+                let stemmed = vocabularies[worker].stems[local]
+                let stemText = stemmed != text && allStems.contains(text) ? text : stemmed
+                let stem: Int
+                if let found = stemIndex[stemText] { stem = found } else {
+                    stem = stems.count
+                    stemIndex[stemText] = stem
+                    stems.append((stemText, []))
+                }
+                id = forms.count
+                formIndex[text] = id
+                forms.append((text, stem, 0))
+                stems[stem].forms.append(id)
+            }
+            global[worker][local] = id
+            return id
+        }
         var pageForms: [[(form: Int, tf: Double, inTitle: Bool)]] = []
         pageForms.reserveCapacity(pages.count)
         for page in pages {
@@ -72,22 +111,7 @@ public enum SearchIndex {
             for entry in page.forms {
                 var tf = 0.0
                 for f in 0..<4 where entry.counts[f] > 0 { tf += weights[f] * Double(entry.counts[f]) / norms[f] }
-                let id: Int
-                if let known = formIndex[entry.form] {
-                    id = known
-                } else {
-                    let stemText = entry.stem != entry.form && allStems.contains(entry.form) ? entry.form : entry.stem
-                    let stem: Int
-                    if let known = stemIndex[stemText] { stem = known } else {
-                        stem = stems.count
-                        stemIndex[stemText] = stem
-                        stems.append((stemText, []))
-                    }
-                    id = forms.count
-                    formIndex[entry.form] = id
-                    forms.append((entry.form, stem, 0))
-                    stems[stem].forms.append(id)
-                }
+                let id = formID(page.worker, Int(entry.local))
                 forms[id].pages += 1
                 list.append((id, tf, entry.counts[0] > 0))
             }
@@ -168,13 +192,20 @@ public enum SearchIndex {
             files.append(File(path: "search/w/\(SearchText.shardFile(key)).js", bytes: Array(text.utf8)))
         }
         for (n, document) in documents.enumerated() {
-            var fields = ["\"u\":" + json(document.key.pagePath), "\"t\":" + json(document.title),
-                          "\"k\":" + json(document.key.kind.rawValue)]
-            if !document.crumb.isEmpty { fields.append("\"c\":" + json(document.crumb)) }
-            if !document.role.isEmpty { fields.append("\"r\":" + json(document.role)) }
-            fields.append("\"x\":" + json(document.text))
-            let text = "__sb(\"d\",\(n),{" + fields.joined(separator: ",") + "});\n"
-            files.append(File(path: "search/d/\(n).js", bytes: Array(text.utf8)))
+            var out: [UInt8] = []
+            out.reserveCapacity(document.text.utf8.count + 256)
+            out += Array("__sb(\"d\",\(n),{\"u\":".utf8)
+            json(document.key.pagePath, into: &out)
+            out += Array(",\"t\":".utf8)
+            json(document.title, into: &out)
+            out += Array(",\"k\":".utf8)
+            json(document.key.kind.rawValue, into: &out)
+            if !document.crumb.isEmpty { out += Array(",\"c\":".utf8); json(document.crumb, into: &out) }
+            if !document.role.isEmpty { out += Array(",\"r\":".utf8); json(document.role, into: &out) }
+            out += Array(",\"x\":".utf8)
+            json(document.text, into: &out)
+            out += Array("});\n".utf8)
+            files.append(File(path: "search/d/\(n).js", bytes: out))
         }
         let manifest = "__sb(\"m\",\"\",{\"v\":\(format),\"n\":\(documents.count),\"kinds\":"
             + json(kindRuns(documents.map(\.key.kind))) + ",\"shards\":" + json(keys.joined(separator: " ")) + "});\n"
@@ -200,37 +231,53 @@ public enum SearchIndex {
         return out
     }
 
-    /// The words of every page, on every core (one stemmer per worker).
-    static func analyze(_ documents: [SearchDocument]) -> [PageWords] {
+    /// The words of every page, on every core: each worker has its stemmer and its vocabulary.
+    static func analyze(_ documents: [SearchDocument]) -> (pages: [PageWords], vocabularies: [Vocabulary]) {
         let count = documents.count
         let workers = max(1, min(count, ProcessInfo.processInfo.activeProcessorCount * 4))
         var results = [PageWords](repeating: PageWords(), count: count)
+        var vocabularies = [Vocabulary](repeating: Vocabulary(), count: workers)
         results.withUnsafeMutableBufferPointer { out in
-            let base = out.baseAddress!
-            DispatchQueue.concurrentPerform(iterations: workers) { worker in
-                let stemmer = Stemmer()
-                for i in stride(from: worker, to: count, by: workers) {
-                    var page = PageWords()
-                    var seen: [String: Int] = [:]
-                    for (f, text) in documents[i].fields.enumerated() {
-                        let words = SearchText.words(SearchText.normalize(text))
-                        page.lengths[f] = Int32(words.count)
-                        for word in words {
-                            if let at = seen[word] {
-                                page.forms[at].counts[f] += 1
-                            } else {
-                                seen[word] = page.forms.count
-                                var counts = SIMD4<Int32>()
-                                counts[f] = 1
-                                page.forms.append((word, stemmer.stem(word), counts))
+            vocabularies.withUnsafeMutableBufferPointer { vocabularyOut in
+                let base = out.baseAddress!, vocabularyBase = vocabularyOut.baseAddress!
+                DispatchQueue.concurrentPerform(iterations: workers) { worker in
+                    let stemmer = Stemmer()
+                    var vocabulary = Vocabulary()
+                    var ids: [WordKey: Int32] = [:]
+                    var lastPage: [Int] = [], slot: [Int32] = []
+                    for i in stride(from: worker, to: count, by: workers) {
+                        var page = PageWords()
+                        page.worker = worker
+                        for (f, text) in documents[i].fields.enumerated() {
+                            var length: Int32 = 0
+                            SearchText.eachWord(text) { word in
+                                length += 1
+                                let key = WordKey(bytes: Array(word))
+                                let id: Int32
+                                if let known = ids[key] { id = known } else {
+                                    id = Int32(vocabulary.words.count)
+                                    ids[key] = id
+                                    vocabulary.words.append(String(decoding: word, as: UTF8.self))
+                                    vocabulary.stems.append(stemmer.stem(bytes: word))
+                                    lastPage.append(-1)
+                                    slot.append(0)
+                                }
+                                if lastPage[Int(id)] != i {
+                                    lastPage[Int(id)] = i
+                                    slot[Int(id)] = Int32(page.forms.count)
+                                    page.forms.append((id, SIMD4<Int32>()))
+                                }
+                                page.forms[Int(slot[Int(id)])].counts[f] += 1
                             }
+                            page.lengths[f] = length
                         }
+                        (base + i).pointee = page
                     }
-                    (base + i).pointee = page
+                    (vocabularyBase + worker).pointee = vocabulary
                 }
             }
         }
-        return results
+        return (results, vocabularies)
     }
 
     /// Numbers in postings are variable-length, in base 32, written with the 64 URL-safe
@@ -249,22 +296,42 @@ public enum SearchIndex {
     /// A JSON string literal that is also safe anywhere in a script: `<`, `>`, `&`, U+2028 and
     /// U+2029 are escaped, and so are controls and the Unicode direction overrides.
     static func json(_ text: String) -> String {
-        var out = "\""
-        for u in text.unicodeScalars {
-            switch u {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "<", ">", "&", "\u{2028}", "\u{2029}":
-                out += String(format: "\\u%04x", u.value)
-            default:
-                if u.value < 0x20 || (0x202A...0x202E).contains(u.value) || (0x2066...0x2069).contains(u.value) {
-                    out += String(format: "\\u%04x", u.value)
-                } else {
-                    out.unicodeScalars.append(u)
+        var out: [UInt8] = []
+        json(text, into: &out)
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    static let hex = Array("0123456789abcdef".utf8)
+
+    static func json(_ text: String, into out: inout [UInt8]) {
+        func escape(_ value: UInt32) {
+            out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "u"), hex[Int(value >> 12) & 15], hex[Int(value >> 8) & 15],
+                                    hex[Int(value >> 4) & 15], hex[Int(value) & 15]])
+        }
+        out.append(UInt8(ascii: "\""))
+        var text = text
+        text.withUTF8 { bytes in
+            var i = 0
+            while i < bytes.count {
+                let b = bytes[i]
+                switch b {
+                case UInt8(ascii: "\""), UInt8(ascii: "\\"):
+                    out.append(UInt8(ascii: "\\")); out.append(b)
+                case UInt8(ascii: "\n"):
+                    out.append(UInt8(ascii: "\\")); out.append(UInt8(ascii: "n"))
+                case UInt8(ascii: "<"), UInt8(ascii: ">"), UInt8(ascii: "&"), 0..<0x20, 0x7F:
+                    escape(UInt32(b))
+                case 0xE2 where i + 2 < bytes.count && (bytes[i + 1] == 0x80 && (0xA8...0xAE).contains(bytes[i + 2])
+                                                       || bytes[i + 1] == 0x81 && (0xA6...0xA9).contains(bytes[i + 2])):
+                    // U+2028, U+2029, U+202A–U+202E, U+2066–U+2069
+                    escape(0x2000 | (UInt32(bytes[i + 1] & 0x3F) << 6) | UInt32(bytes[i + 2] & 0x3F))
+                    i += 2
+                default:
+                    out.append(b)
                 }
+                i += 1
             }
         }
-        return out + "\""
+        out.append(UInt8(ascii: "\""))
     }
 }

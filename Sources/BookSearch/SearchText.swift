@@ -6,66 +6,113 @@ import Foundation
 ///
 /// - normalise: Unicode NFC, lower case, ё → е;
 /// - a word is a run of letters, marks and digits (`[\p{L}\p{M}\p{N}]`);
-/// - words joined by single hyphens («тест-драйв») are also kept whole, besides their parts;
+/// - words joined by single hyphens («тест-драйв») are also kept whole, after their parts;
 /// - words longer than `maxWordLength` characters are dropped (hashes, garbage).
+///
+/// The work is done on UTF-8 bytes, with fast paths for ASCII and Cyrillic: the index reads
+/// every word of the book.
 public enum SearchText {
     public static let maxWordLength = 40
 
     public static func normalize(_ text: String) -> String {
-        var s = text.precomposedStringWithCanonicalMapping.lowercased()
-        if s.unicodeScalars.contains("ё") { s = s.replacingOccurrences(of: "ё", with: "е") }
-        return s
+        String(decoding: normalizedBytes(text), as: UTF8.self)
     }
 
-    static func isWordScalar(_ u: Unicode.Scalar) -> Bool {
-        if u.isASCII {
-            return (u >= "a" && u <= "z") || (u >= "0" && u <= "9") || (u >= "A" && u <= "Z")
+    /// The words of `text` (normalised here), in order; a hyphenated compound after its parts.
+    public static func words(_ text: String) -> [String] {
+        var out: [String] = []
+        eachWord(text) { out.append(String(decoding: $0, as: UTF8.self)) }
+        return out
+    }
+
+    /// Text in NFC: Latin-1 and Cyrillic without combining marks already are; the rest goes
+    /// through Foundation.
+    static func nfc(_ text: String) -> String {
+        for u in text.unicodeScalars where u.value >= 0x300 && !(0x400...0x52F).contains(u.value) {
+            return text.precomposedStringWithCanonicalMapping
+        }
+        return text
+    }
+
+    /// The lower case of `u` with ё folded to е, and whether it belongs in a word.
+    @inline(__always)
+    static func fold(_ u: Unicode.Scalar, into out: inout [UInt8]) -> Bool {
+        let v = u.value
+        if v < 0x80 {
+            if v >= 0x61 && v <= 0x7A || v >= 0x30 && v <= 0x39 { out.append(UInt8(v)); return true }
+            if v >= 0x41 && v <= 0x5A { out.append(UInt8(v + 0x20)); return true }
+            return false
+        }
+        if v >= 0x400 && v <= 0x45F {
+            var lower = v
+            if v <= 0x40F { lower = v + 0x50 } else if v <= 0x42F { lower = v + 0x20 }
+            if lower == 0x451 { lower = 0x435 }                         // ё → е
+            out.append(UInt8(0xC0 | (lower >> 6)))
+            out.append(UInt8(0x80 | (lower & 0x3F)))
+            return true
         }
         switch u.properties.generalCategory {
         case .uppercaseLetter, .lowercaseLetter, .titlecaseLetter, .modifierLetter, .otherLetter,
              .nonspacingMark, .spacingMark, .enclosingMark, .decimalNumber, .letterNumber, .otherNumber:
+            for scalar in u.properties.lowercaseMapping.unicodeScalars {
+                let folded = scalar.value == 0x451 ? Unicode.Scalar(0x435)! : scalar
+                out.append(contentsOf: Array(String(folded).utf8))
+            }
             return true
         default:
             return false
         }
     }
 
-    /// The words of already normalised text, in order; a hyphenated compound comes after its parts.
-    public static func words(_ normalized: String) -> [String] {
-        var out: [String] = []
-        var part = String.UnicodeScalarView()
-        var parts: [String] = []
-        var compound = String.UnicodeScalarView()
-        var pendingHyphen = false
+    /// Normalised text (NFC, lower case, ё → е) as UTF-8.
+    static func normalizedBytes(_ text: String) -> [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(text.utf8.count)
+        for u in nfc(text).unicodeScalars where !fold(u, into: &out) {
+            out.append(contentsOf: Array(String(u).utf8))
+        }
+        return out
+    }
+
+    /// Calls `body` with each word of `text`, normalised, as UTF-8 bytes.
+    static func eachWord(_ text: String, _ body: (ArraySlice<UInt8>) -> Void) {
+        var buffer: [UInt8] = []          // the current compound, its parts separated by "-"
+        buffer.reserveCapacity(64)
+        var partStart = 0, partLength = 0, compoundLength = 0, parts = 0
+        var pendingHyphen = false, tooLong = false
 
         func endPart() {
-            guard !part.isEmpty else { return }
-            let word = String(part)
-            if part.count <= maxWordLength { out.append(word) }
-            parts.append(word)
-            part = String.UnicodeScalarView()
+            guard partLength > 0 else { return }
+            if partLength <= maxWordLength { body(buffer[partStart...]) }
+            parts += 1
+            partLength = 0
         }
         func endCompound() {
             endPart()
-            if parts.count > 1, compound.count <= maxWordLength { out.append(String(compound)) }
-            parts.removeAll(keepingCapacity: true)
-            compound = String.UnicodeScalarView()
+            if parts > 1, !tooLong, compoundLength <= maxWordLength { body(buffer[...]) }
+            buffer.removeAll(keepingCapacity: true)
+            parts = 0; compoundLength = 0; tooLong = false; partStart = 0
         }
-        for u in normalized.unicodeScalars {
-            if isWordScalar(u) {
-                if pendingHyphen { compound.append("-"); pendingHyphen = false }
-                part.append(u)
-                compound.append(u)
-            } else if u == "-", !part.isEmpty, !pendingHyphen {
-                endPart()
-                pendingHyphen = true
+        for u in nfc(text).unicodeScalars {
+            let before = buffer.count
+            if pendingHyphen { buffer.append(UInt8(ascii: "-")) }
+            if fold(u, into: &buffer) {
+                if pendingHyphen { pendingHyphen = false; compoundLength += 1; partStart = before + 1 }
+                if partLength == 0 && parts == 0 { partStart = 0 }
+                partLength += 1
+                compoundLength += 1
             } else {
-                pendingHyphen = false
-                endCompound()
+                if pendingHyphen { buffer.removeLast() }
+                if u == "-", partLength > 0, !pendingHyphen {
+                    endPart()
+                    pendingHyphen = true
+                } else {
+                    pendingHyphen = false
+                    endCompound()
+                }
             }
         }
         endCompound()
-        return out
     }
 
     /// The shard a word's stem lives in: its first two characters (one for a one-letter stem).

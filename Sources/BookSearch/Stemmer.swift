@@ -31,6 +31,14 @@ final class Stemmer {
         return result
     }
 
+    /// The stem of a normalised word given as UTF-8 (no cache: callers intern words).
+    func stem(bytes word: ArraySlice<UInt8>) -> String {
+        if word.contains(UInt8(ascii: "-")) {
+            return word.split(separator: UInt8(ascii: "-")).map { stemPart(String(decoding: $0, as: UTF8.self)) }.joined(separator: "-")
+        }
+        return stemPart(String(decoding: word, as: UTF8.self))
+    }
+
     private func stemPart(_ word: String) -> String {
         var cyrillic = false, latin = false
         for u in word.unicodeScalars {
