@@ -34,8 +34,10 @@ let package = Package(
         ]),
         // Snowball stemmers from Debian (libstemmer-dev, which has no pkg-config file).
         .systemLibrary(name: "CStemmer", providers: [.apt(["libstemmer-dev"])]),
+        // zlib from Debian (zlib1g-dev): the search index compresses the text of its pages.
+        .systemLibrary(name: "CZlib", providers: [.apt(["zlib1g-dev"])]),
         // Model -> search index: words, stems, BM25F weights, shards for the browser.
-        .target(name: "BookSearch", dependencies: ["BookModel", "BookLoad", "CStemmer"]),
+        .target(name: "BookSearch", dependencies: ["BookModel", "BookLoad", "CStemmer", "CZlib"]),
         // renameat2(RENAME_EXCHANGE), which Glibc does not expose to Swift.
         .target(name: "CRenameSwap"),
         // The pipeline end to end: load -> model -> check -> render -> search -> write.

@@ -12,7 +12,15 @@ struct SearchFiles {
         #expect(text.hasPrefix("__sb(") && text.hasSuffix(");\n"), "\(path) is one call")
         let json = "[" + text.dropFirst(5).dropLast(3) + "]"
         let array = try #require(try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [Any])
-        return (try #require(array[0] as? String), array[1], try #require(array[2] as? [String: Any]))
+        let type = try #require(array[0] as? String)
+        if type == "d" {
+            // A page: its JSON, zlib-compressed, in base64.
+            let base64 = try #require(array[2] as? String)
+            let packed = try #require(Data(base64Encoded: base64))
+            let inflated = try #require(SearchIndex.inflate(Array(packed)))
+            return (type, array[1], try #require(try JSONSerialization.jsonObject(with: Data(inflated)) as? [String: Any]))
+        }
+        return (type, array[1], try #require(array[2] as? [String: Any]))
     }
 
     func paths(_ folder: String) throws -> [String] {

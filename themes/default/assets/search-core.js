@@ -285,7 +285,23 @@
     });
   };
 
-  Engine.prototype.doc = function (page) { return this.file('d/' + page + '.js'); };
+  /* A page's title, URL, kind, breadcrumb, role and text: {u, t, k, c, r, x}. Its file holds the
+     JSON zlib-compressed, in base64. */
+  Engine.prototype.doc = function (page) {
+    var key = 'doc:' + page, known = this.cache.get(key);
+    if (!known) {
+      known = this.file('d/' + page + '.js').then(function (packed) { return packed ? inflate(packed) : null; });
+      this.cache.set(key, known);
+    }
+    return known;
+  };
+
+  function inflate(base64) {
+    var binary = atob(base64), bytes = new Uint8Array(binary.length);
+    for (var i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
+    var stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream('deflate'));
+    return new Response(stream).text().then(JSON.parse);
+  }
 
   /* Splits text into [{text, hit}] pieces, hits being words in `highlight` (a form, or a word
      that starts with an unfinished query word). */
