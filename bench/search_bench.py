@@ -2,7 +2,7 @@
 """Search benchmark: our index beside Pagefind's, over the same built pages.
 
 Usage: search_bench.py SITE QUERY...   (run by bench/run.sh; needs chromium, chromium-driver,
-PyPI selenium and pagefind-bin)
+PyPI selenium and pagefind-bin). Pagefind's index goes to SITE-pagefind (or $PAGEFIND_DIR).
 
 Prints, for SITE: the size of our index (files, bytes, gzip bytes) and Pagefind's, the time
 Pagefind takes to index, and per query, in headless Chromium over a local HTTP server with the
@@ -112,10 +112,28 @@ SERVED = []                       # (path, body bytes) of every file the server 
 SERVED_LOCK = threading.Lock()
 
 
-def serve(folder):
+def serve(folder, pagefind):
+    """Serves `folder`, with Pagefind's index (kept outside it) at /pagefind/ and its bench page."""
     class Quiet(http.server.SimpleHTTPRequestHandler):
         def log_message(self, *args):
             pass
+
+        def translate_path(self, path):
+            clean = urllib.parse.unquote(path.split("?", 1)[0])
+            if clean.startswith("/pagefind/"):
+                return str(Path(pagefind) / clean[len("/pagefind/"):])
+            return super().translate_path(path)
+
+        def do_GET(self):
+            if self.path.startswith("/pagefind-bench.html"):
+                body = PAGEFIND_PAGE.encode()
+                self.send_response(200)
+                self.send_header("Content-Type", "text/html; charset=utf-8")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+                return
+            super().do_GET()
 
         def copyfile(self, source, outputfile):
             with SERVED_LOCK:
@@ -154,20 +172,20 @@ def main():
     queries = sys.argv[2:]
     pages = sum(1 for _ in (site / "search" / "d").iterdir())
 
+    pagefind = Path(os.environ.get("PAGEFIND_DIR", str(site) + "-pagefind")).resolve()
     started = time.monotonic()
-    subprocess.run([sys.executable, "-m", "pagefind_bin", "--site", str(site), "--output-subdir", "pagefind",
+    subprocess.run([sys.executable, "-m", "pagefind_bin", "--site", str(site), "--output-path", str(pagefind),
                     "--force-language", "ru", "--silent"], check=True)
     pagefind_seconds = time.monotonic() - started
-    (site / "pagefind-bench.html").write_text(PAGEFIND_PAGE, encoding="utf-8")
 
     ours = folder_size(site / "search")
-    theirs = folder_size(site / "pagefind")
+    theirs = folder_size(pagefind)
     code = sum((site / "assets" / name).stat().st_size for name in ("search-core.js", "search.js"))
     print(f"search index, {pages} pages:")
     print(f"  servicebook: {ours[0]} files, {kb(ours[1])} ({kb(ours[2])} gzipped); code {kb(code)}")
     print(f"  pagefind:    {theirs[0]} files, {kb(theirs[1])} (its files are gzipped already); indexing took {pagefind_seconds:.2f} s")
 
-    server, base = serve(site)
+    server, base = serve(site, pagefind)
     driver = browser()
     try:
         print("per query, first 8 results with their text, browser cache off; bytes of the files a server without compression sends:")
@@ -197,7 +215,6 @@ def main():
     finally:
         driver.quit()
         server.shutdown()
-        (site / "pagefind-bench.html").unlink(missing_ok=True)
 
 
 if __name__ == "__main__":

@@ -72,8 +72,23 @@ def console_errors(driver):
     return [e["message"] for e in driver.get_log("browser") if e["level"] == "SEVERE"]
 
 
+def first_result(driver, base, where, page):
+    """Typing «возврат» on `page`: the refund situation comes first."""
+    driver.get(base + page)
+    driver.find_element(By.TAG_NAME, "body").send_keys("/")
+    box = driver.switch_to.active_element
+    for letter in "возврат":
+        box.send_keys(letter)
+    wait_for(driver, lambda d: options_of(d) and REFUND in (options_of(d)[0].get_attribute("data-url") or ""),
+             f"{where}: the refund situation first on {page}")
+    check(options_of(driver)[0].get_attribute("data-url").startswith(REFUND if "/" not in page else "../" + REFUND),
+          f"{where}: the result's link is relative to {page}")
+
+
 def dropdown(driver, base, where):
     """Typing «возврат» on a page one folder down: the refund situation comes first."""
+    for page in ("index.html", "search.html", "glossary/index.html"):
+        first_result(driver, base, where, page)
     driver.get(base + "steps/test-drive.html")
     body = driver.find_element(By.TAG_NAME, "body")
     body.send_keys("/")
