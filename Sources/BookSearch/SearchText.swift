@@ -4,7 +4,8 @@ import Foundation
 /// queries with the same rules, and must: a query word is looked up in the index's vocabulary as
 /// it is written there.
 ///
-/// - normalise: Unicode NFC, lower case, ё → е;
+/// - normalise: Unicode NFC, lower case, ё → е, final ς → σ, stress marks (U+0300, U+0301)
+///   removed («бо́льшая» → «большая»);
 /// - a word is a run of letters, marks and digits (`[\p{L}\p{M}\p{N}]`);
 /// - words joined by single hyphens («тест-драйв») are also kept whole, after their parts;
 /// - words longer than `maxWordLength` characters are dropped (hashes, garbage).
@@ -34,14 +35,15 @@ public enum SearchText {
         return text
     }
 
-    /// The lower case of `u` with ё folded to е, and whether it belongs in a word.
+    /// Appends the lower case of `u` (ё folded to е, ς to σ, stress marks dropped) and returns
+    /// how many characters it appended, or nil when `u` does not belong in a word.
     @inline(__always)
-    static func fold(_ u: Unicode.Scalar, into out: inout [UInt8]) -> Bool {
+    static func fold(_ u: Unicode.Scalar, into out: inout [UInt8]) -> Int? {
         let v = u.value
         if v < 0x80 {
-            if v >= 0x61 && v <= 0x7A || v >= 0x30 && v <= 0x39 { out.append(UInt8(v)); return true }
-            if v >= 0x41 && v <= 0x5A { out.append(UInt8(v + 0x20)); return true }
-            return false
+            if v >= 0x61 && v <= 0x7A || v >= 0x30 && v <= 0x39 { out.append(UInt8(v)); return 1 }
+            if v >= 0x41 && v <= 0x5A { out.append(UInt8(v + 0x20)); return 1 }
+            return nil
         }
         if v >= 0x400 && v <= 0x45F {
             var lower = v
@@ -49,18 +51,21 @@ public enum SearchText {
             if lower == 0x451 { lower = 0x435 }                         // ё → е
             out.append(UInt8(0xC0 | (lower >> 6)))
             out.append(UInt8(0x80 | (lower & 0x3F)))
-            return true
+            return 1
         }
+        if v == 0x300 || v == 0x301 { return 0 }                        // stress marks
         switch u.properties.generalCategory {
         case .uppercaseLetter, .lowercaseLetter, .titlecaseLetter, .modifierLetter, .otherLetter,
              .nonspacingMark, .spacingMark, .enclosingMark, .decimalNumber, .letterNumber, .otherNumber:
+            var count = 0
             for scalar in u.properties.lowercaseMapping.unicodeScalars {
-                let folded = scalar.value == 0x451 ? Unicode.Scalar(0x435)! : scalar
+                let folded = scalar.value == 0x451 ? Unicode.Scalar(0x435)! : scalar.value == 0x3C2 ? Unicode.Scalar(0x3C3)! : scalar
                 out.append(contentsOf: Array(String(folded).utf8))
+                count += 1
             }
-            return true
+            return count
         default:
-            return false
+            return nil
         }
     }
 
@@ -68,7 +73,7 @@ public enum SearchText {
     static func normalizedBytes(_ text: String) -> [UInt8] {
         var out: [UInt8] = []
         out.reserveCapacity(text.utf8.count)
-        for u in nfc(text).unicodeScalars where !fold(u, into: &out) {
+        for u in nfc(text).unicodeScalars where fold(u, into: &out) == nil {
             out.append(contentsOf: Array(String(u).utf8))
         }
         return out
@@ -79,7 +84,7 @@ public enum SearchText {
         var buffer: [UInt8] = []          // the current compound, its parts separated by "-"
         buffer.reserveCapacity(64)
         var partStart = 0, partLength = 0, compoundLength = 0, parts = 0
-        var pendingHyphen = false, tooLong = false
+        var pendingHyphen = false
 
         func endPart() {
             guard partLength > 0 else { return }
@@ -89,18 +94,18 @@ public enum SearchText {
         }
         func endCompound() {
             endPart()
-            if parts > 1, !tooLong, compoundLength <= maxWordLength { body(buffer[...]) }
+            if parts > 1, compoundLength <= maxWordLength { body(buffer[...]) }
             buffer.removeAll(keepingCapacity: true)
-            parts = 0; compoundLength = 0; tooLong = false; partStart = 0
+            parts = 0; compoundLength = 0; partStart = 0
         }
         for u in nfc(text).unicodeScalars {
             let before = buffer.count
             if pendingHyphen { buffer.append(UInt8(ascii: "-")) }
-            if fold(u, into: &buffer) {
+            if let added = fold(u, into: &buffer) {
                 if pendingHyphen { pendingHyphen = false; compoundLength += 1; partStart = before + 1 }
                 if partLength == 0 && parts == 0 { partStart = 0 }
-                partLength += 1
-                compoundLength += 1
+                partLength += added
+                compoundLength += added
             } else {
                 if pendingHyphen { buffer.removeLast() }
                 if u == "-", partLength > 0, !pendingHyphen {

@@ -114,6 +114,12 @@ def dropdown(driver, base, where):
     check(box.get_attribute("aria-activedescendant") == options_of(driver)[1].get_attribute("id"), f"{where}: ↓ selects the second")
     box.send_keys(Keys.ARROW_UP)
     check(box.get_attribute("aria-activedescendant") == options_of(driver)[0].get_attribute("id"), f"{where}: ↑ goes back")
+    # Typing again starts a new list: nothing is active any more.
+    box.send_keys(" ")
+    wait_for(driver, lambda d: box.get_attribute("aria-activedescendant") is None, f"{where}: typing clears the active option")
+    box.send_keys(Keys.BACK_SPACE)
+    wait_for(driver, lambda d: options_of(d), f"{where}: results again")
+    box.send_keys(Keys.ARROW_DOWN)
     box.send_keys(Keys.ENTER)
     wait_for(driver, lambda d: REFUND in d.current_url, f"{where}: Enter opens the result")
     check("?h=" in driver.current_url, f"{where}: the opened page gets the words to highlight")
@@ -130,6 +136,12 @@ def dropdown(driver, base, where):
     check(not driver.find_element(By.ID, "sb:search-popup").is_displayed(), f"{where}: the list is hidden")
     box.send_keys(Keys.ESCAPE)
     check(box.get_attribute("value") == "", f"{where}: a second Escape clears")
+
+    # Escape at once, while the search is still running: the list stays closed.
+    box.send_keys("тайный", Keys.ESCAPE)
+    time.sleep(1)
+    check(not driver.find_element(By.ID, "sb:search-popup").is_displayed(), f"{where}: a late result does not reopen the list")
+    box.send_keys(Keys.ESCAPE)
 
     # A query without results says so.
     box.send_keys("бананыапельсины")
@@ -151,9 +163,13 @@ def results_page(driver, base, where):
     check(len(chips) >= 3 and chips[0].get_attribute("aria-pressed") == "true", f"{where}: kind filters, «all» pressed")
     script_chip = next(c for c in chips if c.text.startswith("Скрипт"))
     count = int(script_chip.text.split()[-1])
-    script_chip.click()
+    driver.execute_script("arguments[0].focus()", script_chip)
+    script_chip.send_keys(Keys.ENTER)
     wait_for(driver, lambda d: all("/scripts/" in a.get_attribute("href") for a in d.find_elements(By.CSS_SELECTOR, ".search-results li > a.search-title"))
              and len(d.find_elements(By.CSS_SELECTOR, ".search-results li")) == count, f"{where}: filter by kind")
+    focused = driver.switch_to.active_element
+    check(focused.get_attribute("data-kind") == "script" and focused.get_attribute("aria-pressed") == "true",
+          f"{where}: the pressed filter keeps the focus")
     if base.startswith("http"):
         check("kind=script" in driver.current_url, f"{where}: the filter is in the address")
 

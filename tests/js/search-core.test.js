@@ -52,6 +52,18 @@ test('queries: the last word is unfinished while typing; question words are opti
   assert.deepEqual(core.parseQuery('  '), []);
 });
 
+test('a compound too long to be a word is searched by its parts', () => {
+  const long = 'a'.repeat(40) + '-b';
+  assert.deepEqual(core.parseQuery(long).map((t) => t.text), ['a'.repeat(40), 'b']);
+  assert.deepEqual(core.parseQuery('тест-драйв-экспресс-доставка-автомобиля-клиенту').map((t) => t.text),
+    ['тест', 'драйв', 'экспресс', 'доставка', 'автомобиля', 'клиенту']);
+});
+
+test('stress marks and final sigma are folded on the query side too', () => {
+  assert.equal(core.normalize('Бо\u0301льшая'), 'большая');
+  assert.equal(core.normalize('ΟΔΟΣ'), 'οδοσ');
+});
+
 test('marks: matched forms and unfinished words, hyphenated words whole or by part', () => {
   const pieces = core.marks('Тест-драйв: клиенту — Клиентов нет.', { forms: ['клиенту', 'тест-драйв'], prefixes: ['клиентов'] });
   assert.deepEqual(pieces.filter((p) => p.hit).map((p) => p.text), ['Тест-драйв', 'клиенту', 'Клиентов']);
@@ -69,6 +81,12 @@ test('snippets are cut around the most matched words, on word boundaries', () =>
   assert.ok(joined.length <= 125, joined.length);
   assert.deepEqual(pieces.filter((p) => p.hit).map((p) => p.text), ['возврат', 'предоплаты']);
   assert.ok(!/^…\S*[а-я]…/.test(joined));
+  // A window boundary never splits a character made of two UTF-16 units.
+  const emoji = '😀'.repeat(200);
+  for (const size of [59, 60, 61]) {
+    const cut = core.snippet(emoji, { forms: [], prefixes: [] }, size).map((p) => p.text).join('');
+    assert.ok(!/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/.test(cut), `size ${size}`);
+  }
   const short = core.snippet('Коротко.', { forms: [], prefixes: [] });
   assert.deepEqual(short, [{ text: 'Коротко.', hit: false }]);
 });
@@ -101,6 +119,28 @@ test('an engine over a hand-made index: BM25 order, ties by page, fallback, kind
   // Page 1 has «возврата» in its title: above page 2, which has the stem more often but in its body.
   const titled = await engine.search('возврата ');
   assert.deepEqual(titled.results.map((r) => r.page), [1, 2, 0]);
+});
+
+test('a one-letter unfinished word is not highlighted as a prefix of everything', async () => {
+  const files = {
+    'index.js': { v: 3, n: 1, kinds: 'S1', shards: 'кл' },
+    'w/43a-43b.js': { g: [['клиент', 1, 'AI', '']], a: {} },
+  };
+  const engine = new core.Engine((p) => Promise.resolve(files[p] || null));
+  const found = await engine.search('клиент в');
+  assert.deepEqual(found.highlight.prefixes, []);
+  assert.deepEqual((await engine.search('клие')).highlight.prefixes, ['клие']);
+});
+
+test('a file that failed to load is tried again on the next query', async () => {
+  let fail = true;
+  const engine = new core.Engine((p) => {
+    if (p === 'index.js') return Promise.resolve(fail ? null : { v: 3, n: 0, kinds: '', shards: '' });
+    return Promise.resolve(null);
+  });
+  await assert.rejects(engine.search('возврат'));
+  fail = false;
+  assert.equal((await engine.search('возврат')).total, 0);
 });
 
 test('a missing index gives a clear error, not a hang', async () => {

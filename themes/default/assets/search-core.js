@@ -16,6 +16,8 @@
   // An unfinished word stands for at most this many stems, the most frequent first, and at most
   // MAX_FILES of them may need a postings file of their own.
   var MAX_COMPLETIONS = 8, MAX_FILES = 3;
+  // Forms of one query word to highlight (the most frequent forms of its stems come first).
+  var MAX_HIGHLIGHT = 16;
   // Words too common to require, and the words that frame a question («что сказать, если…»,
   // «как ответить»): a query still matches a page that lacks them, which rank lower.
   var STOP = new Set(('сказать ответить делать сделать говорить поступить нужно ' +
@@ -33,8 +35,9 @@
   // A word, or words joined by single hyphens («тест-драйв»).
   var WORD_RUN = /[\p{L}\p{M}\p{N}]+(?:-[\p{L}\p{M}\p{N}]+)*/gu;
 
+  /* NFC, lower case, ё → е, final ς → σ, stress marks (U+0300, U+0301) removed. */
   function normalize(text) {
-    return String(text).normalize('NFC').toLowerCase().replace(/ё/g, 'е');
+    return String(text).normalize('NFC').toLowerCase().replace(/ё/g, 'е').replace(/ς/g, 'σ').replace(/[\u0300\u0301]/g, '');
   }
 
   function length(word) { var n = 0; for (var _ of word) n++; return n; }
@@ -101,8 +104,13 @@
     var terms = [], m;
     WORD_RUN.lastIndex = 0;
     while ((m = WORD_RUN.exec(text))) {
-      if (length(m[0]) > MAX_WORD) continue;
-      terms.push({ text: m[0], end: m.index + m[0].length });
+      if (length(m[0]) <= MAX_WORD) { terms.push({ text: m[0], end: m.index + m[0].length }); continue; }
+      // A compound too long to be a word of the index: its parts are.
+      var at = m.index;
+      m[0].split('-').forEach(function (part) {
+        if (length(part) <= MAX_WORD) terms.push({ text: part, end: at + part.length });
+        at += part.length + 1;
+      });
     }
     var typing = terms.length > 0 && (terms[terms.length - 1].end === text.length ||
       /^-+$/.test(text.slice(terms[terms.length - 1].end)));
@@ -119,8 +127,14 @@
   }
 
   Engine.prototype.file = function (path) {
-    var known = this.cache.get(path);
-    if (!known) { known = Promise.resolve(this.load(path)); this.cache.set(path, known); }
+    var cache = this.cache, known = cache.get(path);
+    if (!known) {
+      known = Promise.resolve(this.load(path)).then(function (data) {
+        if (data === null || data === undefined) cache.delete(path);      // a failed load is tried again
+        return data;
+      });
+      cache.set(path, known);
+    }
     return known;
   };
 
@@ -239,6 +253,9 @@
           if (old === undefined || score > old) scores.set(p[i], score);
         }
       });
+      // The typed form first, so that it is among the forms highlighted.
+      var typed = forms.indexOf(found.term.text);
+      if (typed > 0) forms.unshift(forms.splice(typed, 1)[0]);
       return { scores: scores, forms: forms };
     });
   };
@@ -259,8 +276,8 @@
           flat.forEach(function (f, t) {
             var isRequired = !f.term.optional;
             if (isRequired) required++;
-            scored[t].forms.forEach(function (x) { forms.add(x); });
-            if (f.term.prefix) prefixes.push(f.term.text);
+            scored[t].forms.slice(0, MAX_HIGHLIGHT).forEach(function (x) { forms.add(x); });
+            if (f.term.prefix && length(f.term.text) >= 2) prefixes.push(f.term.text);
             scored[t].scores.forEach(function (score, page) {
               var entry = pages.get(page);
               if (!entry) { entry = { page: page, score: 0, matched: 0 }; pages.set(page, entry); }
@@ -356,6 +373,9 @@
     }
     var end = Math.min(text.length, start + size);
     if (end < text.length) { var cut = text.lastIndexOf(' ', end); if (cut > start + size / 2) end = cut; }
+    // Never cut a character in two (a surrogate pair).
+    if (/[\udc00-\udfff]/.test(text.charAt(start))) start++;
+    if (end < text.length && /[\udc00-\udfff]/.test(text.charAt(end))) end--;
     var piece = (start > 0 ? '…' : '') + text.slice(start, end) + (end < text.length ? '…' : '');
     return marks(piece, highlight);
   }

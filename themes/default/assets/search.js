@@ -60,7 +60,7 @@
     return e;
   }
   function resultURL(doc, highlight) {
-    var words = highlight.forms.slice(0, 40).concat(highlight.prefixes.map(function (p) { return p + '*'; }));
+    var words = highlight.forms.concat(highlight.prefixes.map(function (p) { return p + '*'; }));
     return root + doc.u + (words.length ? '?h=' + encodeURIComponent(words.join(' ')) : '');
   }
   function where(doc) { return [doc.c, doc.r].filter(Boolean).join(' · '); }
@@ -83,8 +83,11 @@
 
   function setExpanded(open) {
     popup.hidden = !open;
-    input.setAttribute('aria-expanded', open ? 'true' : 'false');
-    if (!open) setActive(-1);
+    input.setAttribute('aria-expanded', open && !list.hidden ? 'true' : 'false');
+    if (!open) {
+      setActive(-1);
+      sequence++;                            // a search still running must not reopen the list
+    }
   }
   function setActive(index) {
     if (active >= 0 && options[active]) options[active].setAttribute('aria-selected', 'false');
@@ -98,9 +101,9 @@
   function go(url) { window.location.href = url; }
 
   function show(query, found, docs) {
+    setActive(-1);
     list.textContent = '';
     options = [];
-    active = -1;
     docs.forEach(function (doc, i) {
       var li = element('li', 'search-option');
       li.id = 'sb:search-option-' + i;
@@ -108,6 +111,9 @@
       li.setAttribute('aria-selected', 'false');
       li.setAttribute('data-url', resultURL(doc, found.highlight));
       resultBody(doc, found, li);
+      var title = li.querySelector('.search-title');
+      title.id = li.id + '-title';
+      li.setAttribute('aria-labelledby', title.id);
       list.appendChild(li);
       options.push(li);
     });
@@ -137,10 +143,10 @@
     engine.search(query).then(function (found) {
       return Promise.all(found.results.slice(0, DROPDOWN).map(function (r) { return engine.doc(r.page); }))
         .then(function (docs) {
-          if (mine === sequence) show(query, found, docs.filter(Boolean));
+          if (mine === sequence && document.activeElement === input) show(query, found, docs.filter(Boolean));
         });
     }).catch(function () {
-      if (mine !== sequence) return;
+      if (mine !== sequence || document.activeElement !== input) return;
       list.hidden = true;
       message.textContent = text('unavailable');
       message.hidden = false;
@@ -162,6 +168,7 @@
       if (active >= 0 && options[active]) go(options[active].getAttribute('data-url'));
       else if (input.value.trim()) go(searchPage(input.value));
     } else if (e.key === 'Escape') {
+      sequence++;                            // whatever is still being searched is not wanted
       if (!popup.hidden) setExpanded(false);
       else input.value = '';
     } else if (e.key === 'Tab') setExpanded(false);
@@ -197,7 +204,7 @@
     var state = { query: params.get('q') || '', kind: params.get('kind') || '', shown: 0, found: null, run: 0 };
     pageInput.value = state.query;
 
-    var showMore = function () {
+    var showMore = function (focusFirst) {
       var found = state.found, slice = found.results.slice(state.shown, state.shown + PAGE), run = state.run;
       return Promise.all(slice.map(function (r) { return engine.doc(r.page); })).then(function (docs) {
         if (run !== state.run) return;
@@ -212,6 +219,7 @@
           if (where(doc)) li.appendChild(element('p', 'search-crumb', where(doc)));
           li.appendChild(marked(S.snippet(doc.x, found.highlight, 260), element('p', 'search-snippet')));
           results.appendChild(li);
+          if (focusFirst === true) { a.focus(); focusFirst = false; }
         });
         state.shown += slice.length;
         more.hidden = state.shown >= found.results.length;
@@ -221,10 +229,11 @@
       var b = element('button', 'search-filter', label + ' ' + count);
       b.type = 'button';
       b.setAttribute('aria-pressed', state.kind === kind ? 'true' : 'false');
-      b.addEventListener('click', function () { state.kind = kind; runPage(false); });
+      b.setAttribute('data-kind', kind);
+      b.addEventListener('click', function () { state.kind = kind; runPage(false, kind); });
       filters.appendChild(b);
     };
-    var runPage = function (fromInput) {
+    var runPage = function (fromInput, focusKind) {
       var run = ++state.run;
       var url = 'search.html' + (state.query ? '?q=' + encodeURIComponent(state.query) : '') +
         (state.query && state.kind ? '&kind=' + state.kind : '');
@@ -246,12 +255,17 @@
             if (found.counts[kind]) chip(kind, kindLabel(kind), found.counts[kind]);
           });
         }
+        if (focusKind !== undefined) {
+          // The pressed filter was rebuilt: give the focus back to it.
+          var again = filters.querySelector('[data-kind="' + focusKind + '"]');
+          if (again) again.focus();
+        }
         summary.textContent = found.total === 0 ? text('no-results')
           : text('found') + ': ' + found.results.length + (found.complete ? '' : '. ' + text('partial'));
         return showMore();
       }).catch(function () { summary.textContent = text('unavailable'); });
     };
-    more.addEventListener('click', showMore);
+    more.addEventListener('click', function () { showMore(true); });
     pageInput.addEventListener('input', function () { state.query = pageInput.value; runPage(true); });
     pageBox.querySelector('form').addEventListener('submit', function (e) {
       e.preventDefault();
@@ -268,7 +282,8 @@
     var words = wanted.split(/\s+/).filter(Boolean).slice(0, 60);
     var highlight = {
       forms: words.filter(function (w) { return !/\*$/.test(w); }).map(S.normalize),
-      prefixes: words.filter(function (w) { return /\*$/.test(w); }).map(function (w) { return S.normalize(w.slice(0, -1)); }),
+      prefixes: words.filter(function (w) { return /\*$/.test(w); }).map(function (w) { return S.normalize(w.slice(0, -1)); })
+        .filter(function (p) { return Array.from(p).length >= 2; }),
     };
     var walker = document.createTreeWalker(main, NodeFilter.SHOW_TEXT, {
       acceptNode: function (n) {
