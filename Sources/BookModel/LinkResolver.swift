@@ -22,6 +22,21 @@ public struct LinkResolver: Sendable {
         return scheme.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "+" || $0 == "-" || $0 == ".") }
     }
 
+    /// A destination that could run code or reach the reader's disk: `javascript:`, `vbscript:`,
+    /// `file:`, and `data:` except the images cmark-gfm lets through (png, gif, jpeg, webp).
+    /// The handbook keeps the link's text and drops the link.
+    public static func isUnsafe(_ destination: String) -> Bool {
+        let trimmed = destination.drop { $0.isWhitespace || $0.asciiValue.map { $0 < 0x20 } == true }
+        guard let colon = trimmed.firstIndex(of: ":") else { return false }
+        let scheme = trimmed[..<colon].lowercased()
+        if scheme == "javascript" || scheme == "vbscript" || scheme == "file" { return true }
+        if scheme == "data" {
+            let rest = trimmed[trimmed.index(after: colon)...].lowercased()
+            return !["image/png", "image/gif", "image/jpeg", "image/webp"].contains { rest.hasPrefix($0) }
+        }
+        return false
+    }
+
     public func resolve(_ destination: String, from doc: SourceDocument) -> ResolvedLink {
         if destination.isEmpty { return .broken(reason: "the link has no destination") }
         if LinkResolver.isExternal(destination) { return .external }

@@ -100,6 +100,11 @@ public enum ModelBuilder {
                     if target != doc.key, entities[doc.key] != nil {
                         backlinks[target, default: []].insert(Backlink(from: doc.key, field: "link"))
                     }
+                case .external where LinkResolver.isUnsafe(link.destination):
+                    let scheme = link.destination.split(separator: ":", maxSplits: 1).first.map(String.init) ?? ""
+                    diagnostics.append(Diagnostic(.unsafeLink, at: at,
+                        "the \(link.isImage ? "image" : "link") \"\(scheme.trimmingCharacters(in: .whitespaces)):…\" could run code in a reader's browser: the handbook keeps its text and drops the \(link.isImage ? "image" : "link")",
+                        suggestion: "link to a page of the book (../steps/id.md) or to an https:// address"))
                 case .external, .asset, .sameDocument:
                     break
                 }

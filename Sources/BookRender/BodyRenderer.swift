@@ -44,12 +44,17 @@ struct BodyRenderer: Sendable {
             var links: [(node: OpaquePointer, target: ResolvedLink, original: String)] = []
             var headings: [(node: OpaquePointer, level: Int32, text: String)] = []
             var texts: [OpaquePointer] = []
+            var unsafe: [OpaquePointer] = []
             let iter = cmark_iter_new(root)!
             while case let event = cmark_iter_next(iter), event != CMARK_EVENT_DONE {
                 guard event == CMARK_EVENT_ENTER, let node = cmark_iter_get_node(iter) else { continue }
                 let type = cmark_node_get_type(node)
                 if type == CMARK_NODE_LINK || type == CMARK_NODE_IMAGE {
                     let url = cmark_node_get_url(node).map { String(cString: $0) } ?? ""
+                    if LinkResolver.isUnsafe(url) || (type == CMARK_NODE_IMAGE && url.isEmpty) {
+                        unsafe.append(node)                  // its text stays, the link goes
+                        continue
+                    }
                     links.append((node, book.linkResolver.resolve(url, from: doc), url))
                 } else if type == CMARK_NODE_HEADING {
                     headings.append((node, cmark_node_get_heading_level(node), CMark.plainText(node)))
@@ -58,6 +63,10 @@ struct BodyRenderer: Sendable {
                 }
             }
             cmark_iter_free(iter)
+            for node in unsafe.reversed() {
+                while let child = cmark_node_first_child(node) { cmark_node_insert_before(node, child) }
+                cmark_node_free(node)                    // unlinks it first
+            }
             let anchors = Anchor.unique(headings.map(\.text))
             var termsLinked = false
 

@@ -166,6 +166,29 @@ struct BuildTests {
         #expect(site.files["steps/farewell.html"]?.contains("&lt;script&gt;alert(1)&lt;/script&gt;&quot; onmouseover=&quot;alert(2)&#39; x=&#39;1 &amp; ё") == true)
     }
 
+    @Test("javascript:, vbscript:, file: and data: links and images are dropped, their text kept, with a warning")
+    func unsafeLinks() throws {
+        let book = try TestBook(overriding: [
+            "glossary/nps.md": """
+            ---
+            title: NPS
+            ---
+            Индекс [ссылка](javascript:alert(1)) и ![картинка](javascript:alert(2)), [файл](file:///etc/passwd),
+            [данные](data:text/html,x) и ![пиксель](data:image/png;base64,iVBORw0KGgo=) [код](&#106;avascript:alert(3)).
+            """,
+        ])
+        let built = try build(book)
+        let warnings = built.checked.report.diagnostics.filter { $0.code == .unsafeLink }
+        #expect(warnings.count == 5)
+        #expect(warnings.allSatisfy { $0.location.line == 4 || $0.location.line == 5 })
+        let site = try BuiltSite(book.root.appendingPathComponent("site"))
+        let html = try #require(site.files["glossary/nps.html"])
+        #expect(html.contains("ссылка") && html.contains("картинка") && html.contains("файл") && html.contains("данные") && html.contains("код"))
+        #expect(!html.contains("href=\"\"") && !html.contains("src=\"\""))
+        #expect(!html.lowercased().contains("javascript:") && !html.contains("file:///"))
+        #expect(html.contains("src=\"data:image/png;base64,iVBORw0KGgo=\""))   // cmark-gfm's safe images stay
+    }
+
     @Test("two builds of the same input are byte-identical")
     func deterministic() throws {
         let book = try TestBook()
