@@ -133,8 +133,23 @@ public enum ContentLoader {
         return (loaded.document, loaded.diagnostics)
     }
 
+    /// The largest file a page may come from: a bigger one is refused (with a diagnostic) rather
+    /// than slowing every build and every reader down.
+    public static let maxFileBytes = 4 << 20
+
     static func loadDocument(bytes: [UInt8], path: String, kind: Kind, display: String) -> LoadedFile {
         var result = LoadedFile(path: path)
+        if bytes.count > maxFileBytes {
+            let size = String(format: "%.1f", Double(bytes.count) / Double(1 << 20))
+            result.diagnostics.append(Diagnostic(.fileTooLarge, at: SourceLocation(file: display),
+                "the file is \(size) MB; a page of the book may be at most \(maxFileBytes >> 20) MB",
+                suggestion: "split it into several pages, or put the material in a file that a page links to"))
+            // The id exists (references to it are not reported again), with nothing in it.
+            let id = String(path.split(separator: "/").last!.dropLast(3))
+            result.document = SourceDocument(kind: kind, id: id, path: path, displayPath: display, frontMatter: nil,
+                                             body: "", bodyLine: 1, markdown: MarkdownFacts())
+            return result
+        }
         let text: String
         switch decode(bytes, display: display) {
         case .failure(let diagnostic):

@@ -61,6 +61,7 @@ public struct Diagnostic: Hashable, Sendable, Error {
 public enum DiagnosticCode: String, CaseIterable, Sendable, Codable {
     // Errors: the book is broken.
     case ioError = "io-error"
+    case fileTooLarge = "file-too-large"
     case invalidEncoding = "invalid-encoding"
     case binaryFile = "binary-file"
     case emptyFile = "empty-file"
@@ -107,6 +108,7 @@ public enum DiagnosticCode: String, CaseIterable, Sendable, Codable {
     public var explanation: String {
         switch self {
         case .ioError: "a file or folder cannot be read"
+        case .fileTooLarge: "a file of the book is larger than 4 MB"
         case .invalidEncoding: "the file is not valid UTF-8"
         case .binaryFile: "the file contains NUL bytes (not a text file)"
         case .emptyFile: "the file is empty"

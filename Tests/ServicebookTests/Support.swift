@@ -133,12 +133,14 @@ final class TestBook {
         """,
     ]
 
-    init(_ files: [String: String] = TestBook.validFiles, overriding: [String: String?] = [:]) throws {
+    /// - Parameter reversed: write the files in reverse path order (the order a folder lists
+    ///   them in may follow the order they were created in).
+    init(_ files: [String: String] = TestBook.validFiles, overriding: [String: String?] = [:], reversed: Bool = false) throws {
         root = FileManager.default.temporaryDirectory
             .appendingPathComponent("servicebook-test-\(UUID().uuidString)")
         var all = files
         for (path, text) in overriding { all[path] = text }
-        for (path, text) in all {
+        for (path, text) in all.sorted(by: { reversed ? $0.key > $1.key : $0.key < $1.key }) {
             try write(path, text)
         }
     }
