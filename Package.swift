@@ -12,6 +12,7 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams", exact: "6.2.2"),
         .package(url: "https://github.com/apple/swift-argument-parser", exact: "1.8.2"),
         .package(url: "https://github.com/hummingbird-project/swift-mustache", exact: "2.1.1"),
+        .package(url: "https://github.com/swhitty/FlyingFox", exact: "0.27.1"),
     ],
     targets: [
         // cmark-gfm from Debian (libcmark-gfm-dev, libcmark-gfm-extensions-dev).
@@ -40,8 +41,11 @@ let package = Package(
         .target(name: "BookSearch", dependencies: ["BookModel", "BookLoad", "CStemmer", "CZlib"]),
         // renameat2(RENAME_EXCHANGE), which Glibc does not expose to Swift.
         .target(name: "CRenameSwap"),
-        // The pipeline end to end: load -> model -> check -> render -> search -> write.
-        .target(name: "BookSite", dependencies: ["BookModel", "BookLoad", "BookCheck", "BookRender", "BookSearch", "CRenameSwap"]),
+        // The pipeline end to end: load -> model -> check -> render -> search -> write; serve.
+        .target(name: "BookSite", dependencies: [
+            "BookModel", "BookLoad", "BookCheck", "BookRender", "BookSearch", "CRenameSwap",
+            .product(name: "FlyingFox", package: "FlyingFox"), .product(name: "FlyingSocks", package: "FlyingFox"),
+        ]),
         // The command line only.
         .executableTarget(name: "servicebook", dependencies: [
             "BookSite", "BookCheck", "BookModel",

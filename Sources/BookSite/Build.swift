@@ -35,6 +35,23 @@ extension Pipeline {
         guard checked.report.errors == 0 else {
             return Built(checked: checked, pages: 0, files: 0, seconds: Date().timeIntervalSince(start), times: checked.times)
         }
+        let (files, siteTimes) = try site(checked, content: folder, display: display, theme: theme, progress: progress)
+        var times = siteTimes
+        let pages = files.filter { $0.path.hasSuffix(".html") }.count
+        progress("writing")
+        do {
+            try OutputWriter.write(files, to: output)
+        } catch {
+            throw BuildError(description: "\(error)")
+        }
+        times.mark("write")
+        return Built(checked: checked, pages: pages, files: files.count, seconds: Date().timeIntervalSince(start), times: times)
+    }
+
+    /// render → search for a checked book without errors: every file of the site, by path (in
+    /// memory; `build` writes them, `serve` serves them), and the stages' times.
+    public static func site(_ checked: Checked, content folder: String, display: String? = nil, theme: String? = nil,
+                            progress: (String) -> Void = { _ in }) throws -> (files: [(path: String, bytes: [UInt8])], times: StageTimes) {
         var themeFolder = theme
         if themeFolder == nil, let named = checked.book.config.theme, !named.isEmpty {
             let base = URL(fileURLWithPath: folder).standardizedFileURL.deletingLastPathComponent()
@@ -64,7 +81,6 @@ extension Pipeline {
         let rendered = try renderer.render()
         times.append(rendered.times)
         var files = rendered.files.map { (path: $0.path, bytes: $0.bytes) }
-        let pages = files.filter { $0.path.hasSuffix(".html") }.count
         progress("indexing")
         files += SearchIndex.build(checked.book).map { (path: $0.path, bytes: $0.bytes) }
         times.mark("search")
@@ -80,13 +96,6 @@ extension Pipeline {
             }
             files.append((path: "files/" + asset, bytes: bytes))
         }
-        progress("writing")
-        do {
-            try OutputWriter.write(files, to: output)
-        } catch {
-            throw BuildError(description: "\(error)")
-        }
-        times.mark("write")
-        return Built(checked: checked, pages: pages, files: files.count, seconds: Date().timeIntervalSince(start), times: times)
+        return (files, times)
     }
 }

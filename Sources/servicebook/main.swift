@@ -10,7 +10,7 @@ struct Servicebook: ParsableCommand {
         abstract: "Checks a service book written in Markdown and renders it as a handbook.",
         discussion: "Exit codes: 0 success, 1 the book has errors (or warnings with --strict), 2 usage or I/O failure.",
         version: "0.1.0",
-        subcommands: [Check.self, Build.self, New.self, Init.self]
+        subcommands: [Check.self, Build.self, Serve.self, New.self, Init.self]
     )
 }
 
@@ -120,6 +120,91 @@ struct Build: ParsableCommand {
         let dest = output.hasSuffix("/") ? output : output + "/"
         print("Built \(built.pages) pages in \(String(format: "%.2f", built.seconds)) s → \(dest)"
               + (report.warnings > 0 ? " (\(report.warnings) warning\(report.warnings == 1 ? "" : "s"))" : ""))
+    }
+}
+
+struct Serve: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Build the book in memory, serve it on 127.0.0.1 and rebuild it on every change.",
+        discussion: """
+        Watches the content folder and the theme folder. Open pages reload after each rebuild; \
+        when a change breaks the book, the terminal and the open pages show the errors and the \
+        last good site stays served. Ctrl-C stops.
+        """
+    )
+
+    @Option(name: .long, help: ArgumentHelp("The content folder.", valueName: "dir"))
+    var content: String = "content"
+
+    @Option(name: .long, help: ArgumentHelp("The port on 127.0.0.1.", valueName: "n"))
+    var port: UInt16 = 8000
+
+    @Option(name: .long, help: ArgumentHelp("A theme folder overriding the default theme (default: book.yml's theme).", valueName: "dir"))
+    var theme: String?
+
+    @OptionGroup var verbosity: Verbosity
+
+    func run() throws {
+        var isFolder: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: content, isDirectory: &isFolder), isFolder.boolValue else {
+            FileHandle.standardError.write(Data("servicebook: error: content folder \"\(content)\" does not exist or is not a folder\n".utf8))
+            throw ExitCode(2)
+        }
+        setvbuf(stdout, nil, _IOLBF, 0)              // one line at a time, also into a pipe or a log
+        let server = PreviewServer(options: .init(content: content, theme: theme, port: port))
+        let quiet = verbosity.quiet
+        let color = colorOutput()
+        @Sendable func report(_ outcome: PreviewServer.Outcome, changed: [String]) {
+            if let checked = outcome.checked {
+                let problems = HumanFormatter(color: color).format(checked.report, sources: checked.sources, summary: false)
+                if outcome.errors > 0 || !quiet { FileHandle.standardOutput.write(Data(problems.utf8)) }
+            } else if let failure = outcome.failure {
+                print("servicebook: error: \(failure)")
+            }
+            let what = changed.isEmpty ? "" : " (\(changed.count == 1 ? changed[0] : "\(changed.count) changes"))"
+            if outcome.errors > 0 {
+                print("\(outcome.errors) error\(outcome.errors == 1 ? "" : "s")\(what): still serving the last good site")
+            } else if !quiet {
+                print("Built \(outcome.pages) pages in \(String(format: "%.2f", outcome.seconds)) s\(what)")
+            }
+        }
+        report(server.rebuild(), changed: [])
+
+        let folders = [content] + (theme.map { [$0] } ?? [])
+        let watcher = try Watcher(folders: folders)
+        watcher.start { paths in report(server.rebuild(), changed: paths) }
+
+        signal(SIGINT, SIG_IGN)
+        signal(SIGTERM, SIG_IGN)
+        var sources: [DispatchSourceSignal] = []
+        for sig in [SIGINT, SIGTERM] {
+            let source = DispatchSource.makeSignalSource(signal: sig, queue: .main)
+            source.setEventHandler {
+                Task {
+                    await server.stop()
+                    print("\nStopped serving.")
+                    Foundation.exit(0)
+                }
+            }
+            source.resume()
+            sources.append(source)
+        }
+        let port = self.port
+        Task {
+            do {
+                try await server.start {
+                    print("Serving http://127.0.0.1:\(port)/ — watching \(folders.joined(separator: ", ")); Ctrl-C stops")
+                }
+            } catch {
+                let text = "\(error)"
+                let message = text.contains("Address already in use")
+                    ? "port \(port) on 127.0.0.1 is already in use: stop the other server, or choose another port with --port"
+                    : "cannot serve on 127.0.0.1:\(port): \(text)"
+                FileHandle.standardError.write(Data("servicebook: error: \(message)\n".utf8))
+                Foundation.exit(2)
+            }
+        }
+        withExtendedLifetime((watcher, sources)) { dispatchMain() }
     }
 }
 

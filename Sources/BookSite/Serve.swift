@@ -1,0 +1,305 @@
+import BookCheck
+import BookModel
+import FlyingFox
+import FlyingSocks
+import Foundation
+
+/// `servicebook serve`: the site built in memory and served on 127.0.0.1, rebuilt when the
+/// content or the theme changes; open pages reload through server-sent events, and show the
+/// book's errors in an overlay while the last good site stays served.
+///
+/// Pages get one extra script, `/__servicebook/live.js` (from the same origin, so the pages'
+/// Content-Security-Policy allows it), which listens to `/__servicebook/events`:
+/// - `reload` — a new site is served: reload the page;
+/// - `problems` — the book has errors (a JSON list of {file, line, column, code, message}): show
+///   them over the page; sent on connecting too, while the errors last.
+public final class PreviewServer: @unchecked Sendable {
+    public struct Options: Sendable {
+        public var content: String
+        public var theme: String?
+        public var port: UInt16
+
+        public init(content: String, theme: String? = nil, port: UInt16 = 8000) {
+            self.content = content
+            self.theme = theme
+            self.port = port
+        }
+    }
+
+    /// What a (re)build did, for the terminal.
+    public struct Outcome: Sendable {
+        public let checked: Pipeline.Checked?
+        public let pages: Int
+        public let seconds: Double
+        /// A failure that is not the book's (an unreadable folder, a broken theme).
+        public let failure: String?
+        public var errors: Int { checked?.report.errors ?? (failure == nil ? 0 : 1) }
+    }
+
+    public let options: Options
+    private let lock = NSLock()
+    private var files: [String: [UInt8]] = [:]
+    private var problems: [[String: Any]] = []
+    private var subscribers: [UUID: AsyncStream<[UInt8]>.Continuation] = [:]
+    private var server: HTTPServer?
+
+    public init(options: Options) {
+        self.options = options
+    }
+
+    static let liveScriptTag = Array("<script src=\"/__servicebook/live.js\" defer></script>\n</head>".utf8)
+
+    // MARK: - Building
+
+    /// Builds the book into memory. With errors the last good site stays and the open pages are
+    /// told; without, the new site is served and the open pages reload.
+    @discardableResult
+    public func rebuild() -> Outcome {
+        let start = Date()
+        let outcome: Outcome
+        do {
+            let checked = try Pipeline.check(content: options.content)
+            if checked.report.errors > 0 {
+                let list = checked.report.diagnostics.filter { $0.severity == .error }.map { d -> [String: Any] in
+                    ["file": d.location.file, "line": d.location.line, "column": d.location.column,
+                     "code": d.code.rawValue, "message": d.message]
+                }
+                publish(problems: list)
+                outcome = Outcome(checked: checked, pages: 0, seconds: Date().timeIntervalSince(start), failure: nil)
+            } else {
+                let site = try Pipeline.site(checked, content: options.content, theme: options.theme)
+                var served: [String: [UInt8]] = [:]
+                for file in site.files {
+                    served[file.path] = file.path.hasSuffix(".html") ? PreviewServer.injectLiveScript(file.bytes) : file.bytes
+                }
+                publish(site: served)
+                outcome = Outcome(checked: checked, pages: site.files.filter { $0.path.hasSuffix(".html") }.count,
+                                  seconds: Date().timeIntervalSince(start), failure: nil)
+            }
+        } catch {
+            publish(problems: [["file": options.content, "line": 0, "column": 0, "code": "io-error", "message": "\(error)"]])
+            outcome = Outcome(checked: nil, pages: 0, seconds: Date().timeIntervalSince(start), failure: "\(error)")
+        }
+        return outcome
+    }
+
+    /// The page with the live-reload script before `</head>`.
+    static func injectLiveScript(_ page: [UInt8]) -> [UInt8] {
+        let head = Array("</head>".utf8)
+        guard let at = page.indices.dropLast(head.count - 1).first(where: { page[$0..<($0 + head.count)].elementsEqual(head) }) else {
+            return page
+        }
+        return Array(page[..<at]) + liveScriptTag + Array(page[(at + head.count)...])
+    }
+
+    private func publish(site: [String: [UInt8]]) {
+        lock.lock()
+        files = site
+        problems = []
+        let targets = Array(subscribers.values)
+        lock.unlock()
+        for target in targets { target.yield(PreviewServer.event("reload", "{}")) }
+    }
+
+    private func publish(problems list: [[String: Any]]) {
+        lock.lock()
+        problems = list
+        let targets = Array(subscribers.values)
+        lock.unlock()
+        let json = PreviewServer.json(list)
+        for target in targets { target.yield(PreviewServer.event("problems", json)) }
+    }
+
+    static func json(_ value: Any) -> String {
+        guard let data = try? JSONSerialization.data(withJSONObject: value, options: [.sortedKeys]) else { return "[]" }
+        return String(decoding: data, as: UTF8.self)
+    }
+
+    static func event(_ name: String, _ data: String) -> [UInt8] {
+        Array("event: \(name)\ndata: \(data)\n\n".utf8)
+    }
+
+    // MARK: - Serving
+
+    /// Binds 127.0.0.1:port and serves until `stop`. Throws when the port cannot be had.
+    public func start(onListening: @escaping @Sendable () -> Void = {}) async throws {
+        let server = HTTPServer(address: try .inet(ip4: "127.0.0.1", port: options.port), timeout: 30,
+                                logger: .disabled)
+        await server.appendRoute("GET /__servicebook/live.js") { _ in
+            HTTPResponse(statusCode: .ok, headers: [.contentType: "text/javascript; charset=utf-8", .cacheControl: "no-store"],
+                         body: Data(PreviewServer.liveScript.utf8))
+        }
+        await server.appendRoute("GET /__servicebook/events") { [self] _ in
+            HTTPResponse(statusCode: .ok, headers: [.contentType: "text/event-stream", .cacheControl: "no-store"],
+                         body: HTTPBodySequence(from: EventBytes(stream: subscribe())))
+        }
+        await server.appendRoute("GET *") { [self] request in response(for: request.path) }
+        self.server = server
+        let failure = FailureBox()
+        let task = Task {
+            do { try await server.run() } catch { failure.set(error); throw error }
+        }
+        // Listening, or failing to (a port in use), whichever comes first.
+        var listening = false
+        for _ in 0..<500 {
+            if await server.isListening { listening = true; break }
+            if let error = failure.get() { throw error }
+            try await Task.sleep(nanoseconds: 10_000_000)
+        }
+        guard listening else {
+            task.cancel()
+            throw failure.get() ?? CancellationError()
+        }
+        onListening()
+        Task {
+            // A comment every 15 s keeps proxies from closing the event streams, and finds dead ones.
+            while true {
+                try await Task.sleep(nanoseconds: 15_000_000_000)
+                let targets = lock.withLock { Array(subscribers.values) }
+                for target in targets { target.yield(Array(": ping\n\n".utf8)) }
+            }
+        }
+        do {
+            try await task.value
+        } catch is CancellationError {}
+    }
+
+    public func stop() async {
+        let targets = lock.withLock { () -> [AsyncStream<[UInt8]>.Continuation] in
+            defer { subscribers.removeAll() }
+            return Array(subscribers.values)
+        }
+        for target in targets { target.finish() }
+        await server?.stop(timeout: 1)
+    }
+
+    private func subscribe() -> AsyncStream<[UInt8]> {
+        let id = UUID()
+        let (stream, continuation) = AsyncStream<[UInt8]>.makeStream()
+        continuation.onTermination = { [weak self] _ in
+            guard let self else { return }
+            self.lock.lock(); self.subscribers[id] = nil; self.lock.unlock()
+        }
+        lock.lock()
+        subscribers[id] = continuation
+        let current = problems
+        lock.unlock()
+        continuation.yield(Array("retry: 500\n\n".utf8))
+        if !current.isEmpty { continuation.yield(PreviewServer.event("problems", PreviewServer.json(current))) }
+        return stream
+    }
+
+    func response(for rawPath: String) -> HTTPResponse {
+        var path = (rawPath.removingPercentEncoding ?? rawPath).split(separator: "/").joined(separator: "/")
+        lock.lock()
+        if path.isEmpty || files[path] == nil && files[path + "/index.html"] != nil { path += path.isEmpty ? "index.html" : "/index.html" }
+        let bytes = path.split(separator: "/").contains("..") ? nil : files[path]
+        lock.unlock()
+        guard let bytes else {
+            let page = "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Not found</title></head>"
+                + "<body><p>No page at /\(SiteEscaping.escape(path)). <a href=\"/index.html\">Home</a></p></body></html>"
+            return HTTPResponse(statusCode: .notFound, headers: [.contentType: "text/html; charset=utf-8"],
+                                body: Data(PreviewServer.injectLiveScript(Array(page.utf8))))
+        }
+        return HTTPResponse(statusCode: .ok, headers: [.contentType: PreviewServer.contentType(path), .cacheControl: "no-store"],
+                            body: Data(bytes))
+    }
+
+    static func contentType(_ path: String) -> String {
+        switch (path as NSString).pathExtension.lowercased() {
+        case "html": "text/html; charset=utf-8"
+        case "css": "text/css; charset=utf-8"
+        case "js": "text/javascript; charset=utf-8"
+        case "svg": "image/svg+xml"
+        case "png": "image/png"
+        case "jpg", "jpeg": "image/jpeg"
+        case "gif": "image/gif"
+        case "webp": "image/webp"
+        case "pdf": "application/pdf"
+        case "json": "application/json"
+        default: "application/octet-stream"
+        }
+    }
+
+    /// The script every served page loads (no inline script: the pages' CSP forbids it).
+    static let liveScript = """
+    /* servicebook serve: reloads the page when the book is rebuilt, shows the book's errors. */
+    (function () {
+      'use strict';
+      var overlay = null;
+      function hide() { if (overlay) { overlay.remove(); overlay = null; } }
+      function show(problems) {
+        hide();
+        overlay = document.createElement('div');
+        overlay.id = 'sb:serve-errors';
+        overlay.setAttribute('role', 'alert');
+        overlay.style.cssText = 'position:fixed;inset:0;z-index:1000;overflow:auto;background:rgba(20,23,28,.94);' +
+          'color:#fff;font:15px/1.5 ui-monospace,Menlo,Consolas,monospace;padding:2rem';
+        var title = document.createElement('h2');
+        title.textContent = problems.length === 1 ? 'The book has an error' : 'The book has ' + problems.length + ' errors';
+        title.style.cssText = 'color:#ff8a80;margin:0 0 1rem;font-size:1.3rem';
+        overlay.appendChild(title);
+        var note = document.createElement('p');
+        note.textContent = 'This page is the last good version. Save a fix and it reloads.';
+        overlay.appendChild(note);
+        var list = document.createElement('ul');
+        list.style.cssText = 'padding-left:1.2rem';
+        problems.forEach(function (p) {
+          var item = document.createElement('li');
+          var where = document.createElement('strong');
+          where.textContent = p.file + (p.line ? ':' + p.line + (p.column ? ':' + p.column : '') : '');
+          item.appendChild(where);
+          item.appendChild(document.createTextNode(' ' + p.code + ': ' + p.message));
+          item.style.cssText = 'margin:.5rem 0';
+          list.appendChild(item);
+        });
+        overlay.appendChild(list);
+        document.body.appendChild(overlay);
+      }
+      var events = new EventSource('/__servicebook/events');
+      events.addEventListener('reload', function () { window.location.reload(); });
+      events.addEventListener('problems', function (e) { show(JSON.parse(e.data)); });
+    })();
+    """
+}
+
+/// The error that ended the server's task, if one did.
+final class FailureBox: @unchecked Sendable {
+    private let lock = NSLock()
+    private var error: Error?
+    func set(_ value: Error) { lock.withLock { error = value } }
+    func get() -> Error? { lock.withLock { error } }
+}
+
+/// HTML escaping for the server's own small pages.
+enum SiteEscaping {
+    static func escape(_ text: String) -> String {
+        text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
+            .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")
+    }
+}
+
+/// An event stream's bytes, as FlyingFox's body sequences want them (sent chunked).
+struct EventBytes: AsyncBufferedSequence, @unchecked Sendable {
+    typealias Element = UInt8
+    let stream: AsyncStream<[UInt8]>
+
+    func makeAsyncIterator() -> Iterator { Iterator(base: stream.makeAsyncIterator()) }
+
+    struct Iterator: AsyncBufferedIteratorProtocol {
+        var base: AsyncStream<[UInt8]>.Iterator
+        var pending: ArraySlice<UInt8> = []
+
+        mutating func next() async -> UInt8? {
+            if pending.isEmpty { guard let chunk = await base.next() else { return nil }; pending = chunk[...] }
+            return pending.popFirst()
+        }
+
+        mutating func nextBuffer(suggested count: Int) async -> [UInt8]? {
+            if pending.isEmpty { guard let chunk = await base.next() else { return nil }; pending = chunk[...] }
+            let out = Array(pending.prefix(Swift.max(1, count)))
+            pending = pending.dropFirst(out.count)
+            return out
+        }
+    }
+}

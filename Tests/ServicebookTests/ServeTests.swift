@@ -1,0 +1,148 @@
+import BookSite
+import Foundation
+import Testing
+
+/// `servicebook serve` as a user runs it: a process on a free port, fetched over HTTP (curl),
+/// its event stream read while files are edited, added, deleted and renamed.
+@Suite("servicebook serve", .serialized)
+struct ServeTests {
+    /// A free TCP port on 127.0.0.1.
+    static func freePort() -> UInt16 {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(fd) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        address.sin_port = 0
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        _ = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) } }
+        _ = withUnsafeMutablePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) } }
+        return UInt16(bigEndian: address.sin_port)
+    }
+
+    final class Served {
+        let book: TestBook
+        let port: UInt16
+        let process = Process()
+        let log: URL
+        let events: URL
+        let listener = Process()
+
+        init(_ book: TestBook) throws {
+            self.book = book
+            port = ServeTests.freePort()
+            log = book.root.appendingPathComponent("serve.log")
+            events = book.root.appendingPathComponent("events.txt")
+            FileManager.default.createFile(atPath: log.path, contents: nil)
+            process.executableURL = Executable.url
+            process.arguments = ["serve", "--content", "content", "--port", String(port)]
+            process.currentDirectoryURL = book.root
+            process.environment = ProcessInfo.processInfo.environment.merging(["SOURCE_DATE_EPOCH": Executable.testDay]) { $1 }
+            process.standardOutput = try FileHandle(forWritingTo: log)
+            process.standardError = process.standardOutput
+            try process.run()
+            try wait("the server to listen", timeout: 20) { (try? self.get("index.html"))?.status == 200 }
+            // The event stream, read by curl into a file for the whole test.
+            FileManager.default.createFile(atPath: events.path, contents: nil)
+            listener.executableURL = URL(fileURLWithPath: "/usr/bin/curl")
+            listener.arguments = ["-s", "-N", "--max-time", "120", "http://127.0.0.1:\(port)/__servicebook/events"]
+            listener.standardOutput = try FileHandle(forWritingTo: events)
+            try listener.run()
+            try wait("the event stream", timeout: 5) { self.eventText.contains("retry:") }
+        }
+
+        deinit {
+            if listener.isRunning { listener.terminate() }
+            if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+        }
+
+        var eventText: String { (try? String(contentsOf: events, encoding: .utf8)) ?? "" }
+        var logText: String { (try? String(contentsOf: log, encoding: .utf8)) ?? "" }
+
+        func get(_ path: String) throws -> (status: Int, body: String) {
+            let run = try Executable.runTool("/usr/bin/curl", ["-s", "-w", "\n%{http_code}", "http://127.0.0.1:\(port)/\(path)"],
+                                             in: book.root)
+            guard let cut = run.stdout.lastIndex(of: "\n") else { return (0, "") }
+            return (Int(run.stdout[run.stdout.index(after: cut)...]) ?? 0, String(run.stdout[..<cut]))
+        }
+
+        func wait(_ what: String, timeout: TimeInterval, _ condition: () throws -> Bool) throws {
+            let end = Date().addingTimeInterval(timeout)
+            while Date() < end {
+                if try condition() { return }
+                Thread.sleep(forTimeInterval: 0.05)
+            }
+            Issue.record("timed out waiting for \(what); log:\n\(logText)\nevents:\n\(eventText)")
+            throw CancellationError()
+        }
+
+        func count(_ event: String) -> Int { eventText.components(separatedBy: "event: \(event)\n").count - 1 }
+    }
+
+    @Test("edits, new, deleted and renamed files and folders are served after a reload event; errors go to an overlay and the last good site stays; the result equals a full build")
+    func liveLoop() throws {
+        try #require(FileManager.default.isExecutableFile(atPath: "/usr/bin/curl"))
+        let book = try TestBook()
+        let served = try Served(book)
+        #expect(try served.get("glossary/nps.html").body.contains("/__servicebook/live.js"))
+        #expect(try served.get("__servicebook/live.js").body.contains("EventSource"))
+        #expect(try served.get("nowhere.html").status == 404)
+
+        // An edit.
+        var reloads = served.count("reload")
+        try book.write("glossary/nps.md", "---\ntitle: NPS изменён\nsummary: Индекс.\n---\nИндекс готовности рекомендовать.\n")
+        try served.wait("the edit", timeout: 15) { try served.get("glossary/nps.html").body.contains("NPS изменён") }
+        try served.wait("a reload event", timeout: 5) { served.count("reload") > reloads }
+
+        // An editor's save: a temporary file renamed over the page.
+        let temporary = book.url("glossary/.nps.md.tmp")
+        try "---\ntitle: NPS сохранён\nsummary: Индекс.\n---\nТекст.\n".write(to: temporary, atomically: false, encoding: .utf8)
+        #expect(rename(temporary.path, book.url("glossary/nps.md").path) == 0)
+        try served.wait("a save through a rename", timeout: 15) { try served.get("glossary/nps.html").body.contains("NPS сохранён") }
+
+        // A new file in a new folder, then a renamed file, then a deleted one.
+        try book.write("pages/more/extra.md", "---\ntitle: Дополнение\norder: 3\n---\nТекст.\n")
+        try served.wait("the new page", timeout: 15) { try served.get("pages/extra.html").status == 200 }
+        #expect(rename(book.url("pages/more/extra.md").path, book.url("pages/more/added.md").path) == 0)
+        try served.wait("the renamed page", timeout: 15) {
+            try served.get("pages/added.html").status == 200 && served.get("pages/extra.html").status == 404
+        }
+        try book.remove("pages/more/added.md")
+        try served.wait("the deleted page", timeout: 15) { try served.get("pages/added.html").status == 404 }
+
+        // A broken file: the errors are sent, the last good page stays served.
+        let good = try served.get("glossary/nps.html").body
+        let problems = served.count("problems")
+        try book.write("glossary/nps.md", "---\ntitle: [не закрыто\n---\nТекст.\n")
+        try served.wait("the problems event", timeout: 15) { served.count("problems") > problems }
+        #expect(served.eventText.contains("\"file\":\"content\\/glossary\\/nps.md\"") && served.eventText.contains("\"code\":\"invalid-yaml\""))
+        #expect(served.eventText.contains("\"line\":"))
+        #expect(try served.get("glossary/nps.html").body == good)
+        try served.wait("the error in the terminal", timeout: 5) { served.logText.contains("still serving the last good site") }
+        #expect(served.logText.contains("content/glossary/nps.md:"))
+
+        // The fix: a reload, and the site equals what a full build writes.
+        reloads = served.count("reload")
+        try book.write("glossary/nps.md", "---\ntitle: NPS\naliases: [индекс лояльности]\n---\nИндекс готовности рекомендовать.\n")
+        try served.wait("the fix", timeout: 15) { served.count("reload") > reloads }
+        let full = book.root.appendingPathComponent("full")
+        #expect(try Executable.run(["build", "--quiet", "--content", "content", "--output", full.path], in: book.root).status == 0)
+        var compared = 0
+        for (path, data) in try tree(full) where path.hasSuffix(".html") {
+            let expected = String(decoding: data, as: UTF8.self)
+                .replacingOccurrences(of: "</head>", with: "<script src=\"/__servicebook/live.js\" defer></script>\n</head>")
+            #expect(try served.get(String(path.dropFirst())).body == expected, "\(path)")
+            compared += 1
+        }
+        #expect(compared > 20)
+
+        // A second server on the same port says so; Ctrl-C stops the first one cleanly.
+        let second = try Executable.run(["serve", "--content", "content", "--port", String(served.port)], in: book.root)
+        #expect(second.status == 2)
+        #expect(second.stderr.contains("port \(served.port) on 127.0.0.1 is already in use"))
+        kill(served.process.processIdentifier, SIGINT)
+        served.process.waitUntilExit()
+        #expect(served.process.terminationStatus == 0)
+        #expect(served.logText.contains("Stopped serving."))
+    }
+}
