@@ -5,6 +5,7 @@
 #   build  — servicebook build (check, render, search index, write), beside `hugo` on the same content
 #   search — the index build time, our index beside Pagefind's over the same built pages: size,
 #            bytes a query downloads, query time in headless Chromium (bench/search_bench.py)
+#   serve  — save → reload event and save → page reloaded in Chromium (bench/serve_bench.py)
 # Prints wall time (best and median of the runs), peak memory and the stage times of the last run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -61,4 +62,15 @@ if python3 -c "import selenium, pagefind_bin" 2>/dev/null && command -v chromedr
   done
 else
   echo "search benchmark skipped: needs PyPI selenium and pagefind-bin, Debian chromium and chromium-driver"
+fi
+if python3 -c "import selenium" 2>/dev/null && command -v chromedriver >/dev/null; then
+  # serve edits a copy, so that the books above stay as generated.
+  rm -rf "$work/serve-sample" && cp -r content "$work/serve-sample"
+  echo "serve, sample book (${bin}/servicebook):"
+  python3 bench/serve_bench.py "$bin/servicebook" "$work/serve-sample" steps/test-drive.html "$work/serve-sample/steps/sales/test-drive.md"
+  for n in 1000 10000; do
+    rm -rf "$work/serve-$n" && cp -r "$work/book-$n" "$work/serve-$n"
+    echo "serve, $n entities:"
+    python3 bench/serve_bench.py "$bin/servicebook" "$work/serve-$n" steps/step-0.html "$work/serve-$n/steps/group-0/step-0.md"
+  done
 fi

@@ -4,7 +4,8 @@
 #   - linkchecker (Debian) with anchor checking: no broken link or anchor;
 #   - search in headless Chromium (Selenium), from file:// and over HTTP;
 #   - axe-core on six kinds of page in light and dark mode: no serious or critical violation;
-#   - a book of hostile content: its handbook and search files hold nothing executable.
+#   - a book of hostile content: its handbook and search files hold nothing executable;
+#   - `serve` in Chromium: the error overlay, the last good page, the reload after the fix.
 # Run by `make test` before the Swift tests; the Makefile installs what it needs.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -29,4 +30,7 @@ echo "site-quality: axe-core (accessibility)"
 python3 tests/browser/axe_check.py "$out/site"
 echo "site-quality: hostile content"
 tests/hostile/check.sh
+echo "site-quality: serve in headless Chromium"
+cp -r content "$out/serve-content"
+python3 tests/browser/serve_browser.py .build/debug/servicebook "$out/serve-content"
 echo "site-quality: passed"
