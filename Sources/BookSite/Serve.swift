@@ -33,6 +33,8 @@ public final class PreviewServer: @unchecked Sendable {
         public let seconds: Double
         /// A failure that is not the book's (an unreadable folder, a broken theme).
         public let failure: String?
+        /// How long each stage took.
+        public var times = StageTimes()
         public var errors: Int { checked?.report.errors ?? (failure == nil ? 0 : 1) }
     }
 
@@ -73,14 +75,24 @@ public final class PreviewServer: @unchecked Sendable {
                     served[file.path] = file.path.hasSuffix(".html") ? PreviewServer.injectLiveScript(file.bytes) : file.bytes
                 }
                 publish(site: served)
-                outcome = Outcome(checked: checked, pages: site.files.filter { $0.path.hasSuffix(".html") }.count,
-                                  seconds: Date().timeIntervalSince(start), failure: nil)
+                var done = Outcome(checked: checked, pages: site.files.filter { $0.path.hasSuffix(".html") }.count,
+                                   seconds: Date().timeIntervalSince(start), failure: nil)
+                done.times = site.times
+                outcome = done
             }
         } catch {
             publish(problems: [["file": options.content, "line": 0, "column": 0, "code": "io-error", "message": "\(error)"]])
             outcome = Outcome(checked: nil, pages: 0, seconds: Date().timeIntervalSince(start), failure: "\(error)")
         }
         return outcome
+    }
+
+    /// The theme folder `book.yml` names (relative to the folder that holds the content folder),
+    /// to watch besides `--theme`.
+    public static func bookTheme(_ checked: Pipeline.Checked, content: String) -> String? {
+        guard let named = checked.book.config.theme, !named.isEmpty else { return nil }
+        let base = URL(fileURLWithPath: content).standardizedFileURL.deletingLastPathComponent()
+        return named.hasPrefix("/") ? named : base.appendingPathComponent(named).path
     }
 
     /// The page with the live-reload script before `</head>`.

@@ -153,6 +153,7 @@ struct Serve: ParsableCommand {
         setvbuf(stdout, nil, _IOLBF, 0)              // one line at a time, also into a pipe or a log
         let server = PreviewServer(options: .init(content: content, theme: theme, port: port))
         let quiet = verbosity.quiet
+        let verbosity = self.verbosity
         let color = colorOutput()
         @Sendable func report(_ outcome: PreviewServer.Outcome, changed: [String]) {
             if let checked = outcome.checked {
@@ -162,15 +163,20 @@ struct Serve: ParsableCommand {
                 print("servicebook: error: \(failure)")
             }
             let what = changed.isEmpty ? "" : " (\(changed.count == 1 ? changed[0] : "\(changed.count) changes"))"
+            verbosity.stages(outcome.times)
             if outcome.errors > 0 {
                 print("\(outcome.errors) error\(outcome.errors == 1 ? "" : "s")\(what): still serving the last good site")
             } else if !quiet {
                 print("Built \(outcome.pages) pages in \(String(format: "%.2f", outcome.seconds)) s\(what)")
             }
         }
-        report(server.rebuild(), changed: [])
+        let first = server.rebuild()
+        report(first, changed: [])
 
-        let folders = [content] + (theme.map { [$0] } ?? [])
+        // The theme: --theme, else book.yml's (watched if it exists).
+        var themeFolder = theme
+        if themeFolder == nil, let checked = first.checked { themeFolder = PreviewServer.bookTheme(checked, content: content) }
+        let folders = [content] + (themeFolder.map { [$0] } ?? [])
         let watcher = try Watcher(folders: folders)
         watcher.start { paths in report(server.rebuild(), changed: paths) }
 

@@ -28,14 +28,14 @@ struct ServeTests {
         let events: URL
         let listener = Process()
 
-        init(_ book: TestBook) throws {
+        init(_ book: TestBook, arguments: [String] = []) throws {
             self.book = book
             port = ServeTests.freePort()
             log = book.root.appendingPathComponent("serve.log")
             events = book.root.appendingPathComponent("events.txt")
             FileManager.default.createFile(atPath: log.path, contents: nil)
             process.executableURL = Executable.url
-            process.arguments = ["serve", "--content", "content", "--port", String(port)]
+            process.arguments = ["serve", "--content", "content", "--port", String(port)] + arguments
             process.currentDirectoryURL = book.root
             process.environment = ProcessInfo.processInfo.environment.merging(["SOURCE_DATE_EPOCH": Executable.testDay]) { $1 }
             process.standardOutput = try FileHandle(forWritingTo: log)
@@ -144,5 +144,18 @@ struct ServeTests {
         served.process.waitUntilExit()
         #expect(served.process.terminationStatus == 0)
         #expect(served.logText.contains("Stopped serving."))
+    }
+
+    @Test("a change to the theme folder is served after a reload")
+    func themeChanges() throws {
+        try #require(FileManager.default.isExecutableFile(atPath: "/usr/bin/curl"))
+        let book = try TestBook()
+        let theme = book.root.appendingPathComponent("theme/assets")
+        try FileManager.default.createDirectory(at: theme, withIntermediateDirectories: true)
+        try "body { color: red; }\n".write(to: theme.appendingPathComponent("style.css"), atomically: false, encoding: .utf8)
+        let served = try Served(book, arguments: ["--theme", "theme"])
+        #expect(try served.get("assets/style.css").body.contains("color: red"))
+        try "body { color: blue; }\n".write(to: theme.appendingPathComponent("style.css"), atomically: false, encoding: .utf8)
+        try served.wait("the new style", timeout: 15) { try served.get("assets/style.css").body.contains("color: blue") }
     }
 }
