@@ -63,10 +63,13 @@ public struct SiteRenderer {
 
     /// The content folder's name, for paths shown in the site ("content/steps/x.md").
     let contentName: String
+    /// Pages and bodies of the previous build, for `serve` (nil: render everything).
+    let cache: RenderCache?
 
     public init(book: Book, theme: Theme, contentName: String = "content", completeness: [CompletenessRow] = [],
-                warnings: [WarningRow] = []) throws {
+                warnings: [WarningRow] = [], cache: RenderCache? = nil) throws {
         self.book = book
+        self.cache = cache
         self.contentName = contentName
         self.theme = theme
         s = try theme.strings(book.config.language.rawValue)
@@ -82,10 +85,16 @@ public struct SiteRenderer {
     /// Every page and asset of the site, sorted by path, and how long the stages took.
     public func render() throws -> (files: [OutputFile], times: StageTimes) {
         var times = StageTimes()
+        cache?.begin()
         let navs = [navigation(depth: 0), navigation(depth: 1)]
         // Bodies: each entity's own page, plus the print page's version; scripts also embedded.
         let entities = Kind.allCases.flatMap { book.all($0) }
+        let glossary = glossaryFingerprint()
         let rendered = entities.parallelMap { entity -> [String] in
+            guard let cache else { return renderBody(entity) }
+            return cache.body(entity.key, bodyFingerprint(entity, glossary: glossary)) { renderBody(entity) }
+        }
+        func renderBody(_ entity: Entity) -> [String] {
             var styles = [BodyStyle.ownPage, BodyStyle(links: .onePage, idPrefix: Paths.printAnchor(entity.key) + "--", headingShift: 2)]
             if entity.kind == .script {
                 styles.append(BodyStyle(links: .pages(depth: 1), idPrefix: Paths.printAnchor(entity.key) + "--", headingShift: 1,
@@ -125,26 +134,50 @@ public struct SiteRenderer {
         // type (casting a [String: String] copies the whole dictionary on every lookup).
         let strings: [String: Any] = s
         let bookInfo: [String: Any] = bookContext()
+        var shared = Fingerprint()
+        if cache != nil {
+            for path in theme.files.keys.sorted() { shared.add(path); shared.add(any: String(decoding: theme.files[path]!, as: UTF8.self)) }
+            shared.add(any: navs)
+            shared.add(any: strings)
+            shared.add(any: bookInfo)
+            shared.add(book.config.language.rawValue)
+        }
         let outputs = try pages.parallelMap { page -> Result<OutputFile, RenderError> in
-            var context = SiteRenderer.prepared(page.context)
-            context["s"] = strings
-            context["root"] = Paths.relative("", depth: page.depth)
-            context["book"] = bookInfo
-            guard let content = library.render(context, withTemplate: page.template) else {
-                return .failure(RenderError(description: "the theme has no template \"\(page.template)\""))
+            func renderPage() -> Result<[UInt8], RenderError> {
+                var context = SiteRenderer.prepared(page.context)
+                context["s"] = strings
+                context["root"] = Paths.relative("", depth: page.depth)
+                context["book"] = bookInfo
+                guard let content = library.render(context, withTemplate: page.template) else {
+                    return .failure(RenderError(description: "the theme has no template \"\(page.template)\""))
+                }
+                let nav = SiteRenderer.markCurrent(navs[page.depth], href: Paths.relative(page.path, depth: page.depth))
+                let layout: [String: Any] = [
+                    "s": strings, "root": Paths.relative("", depth: page.depth), "book": bookInfo,
+                    "lang": book.config.language.rawValue, "pageTitle": page.title, "nav": nav, "content": content,
+                    "bodyClass": page.template, "description": (page.context["summary"] as? String) ?? book.config.description ?? "",
+                ]
+                guard let full = library.render(layout, withTemplate: "layout") else {
+                    return .failure(RenderError(description: "the theme has no template \"layout\""))
+                }
+                return .success(Array(full.utf8))
             }
-            let nav = SiteRenderer.markCurrent(navs[page.depth], href: Paths.relative(page.path, depth: page.depth))
-            let layout: [String: Any] = [
-                "s": strings, "root": Paths.relative("", depth: page.depth), "book": bookInfo,
-                "lang": book.config.language.rawValue, "pageTitle": page.title, "nav": nav, "content": content,
-                "bodyClass": page.template, "description": (page.context["summary"] as? String) ?? book.config.description ?? "",
-            ]
-            guard let full = library.render(layout, withTemplate: "layout") else {
-                return .failure(RenderError(description: "the theme has no template \"layout\""))
+            guard let cache else { return renderPage().map { OutputFile(path: page.path, bytes: $0) } }
+            var fingerprint = shared
+            fingerprint.add(page.path); fingerprint.add(page.depth); fingerprint.add(page.template); fingerprint.add(page.title)
+            fingerprint.add(any: page.context)
+            var failure: RenderError?
+            let bytes = cache.page(page.path, fingerprint) {
+                switch renderPage() {
+                case .success(let bytes): return bytes
+                case .failure(let error): failure = error; return nil
+                }
             }
-            return .success(OutputFile(path: page.path, bytes: Array(full.utf8)))
+            if let failure { return .failure(failure) }
+            return .success(OutputFile(path: page.path, bytes: bytes ?? []))
         }.map { try $0.get() }
         times.mark("templates")
+        cache?.commit()
         let assets = theme.assets.map { OutputFile(path: $0.path, bytes: $0.bytes) }
         let all = (outputs + assets).sorted { $0.path < $1.path }
         if let clash = zip(all, all.dropFirst()).first(where: { $0.path == $1.path }) {
@@ -154,6 +187,28 @@ public struct SiteRenderer {
     }
 
     // MARK: - Helpers
+
+    /// What every body's term links depend on: each term's id, title, aliases and summary.
+    func glossaryFingerprint() -> Fingerprint {
+        var fingerprint = Fingerprint()
+        for term in book.all(.term) {
+            fingerprint.add(term.id); fingerprint.add(term.title); fingerprint.add(term.summary ?? "")
+            fingerprint.add(any: term.term?.aliases ?? [])
+        }
+        return fingerprint
+    }
+
+    /// What an entity's body HTML depends on: its Markdown, where its links lead, the glossary.
+    func bodyFingerprint(_ entity: Entity, glossary: Fingerprint) -> Fingerprint {
+        var fingerprint = glossary
+        fingerprint.add(entity.key.description)
+        fingerprint.add(entity.source.body)
+        for link in entity.source.markdown.links {
+            fingerprint.add(link.destination)
+            fingerprint.add(String(describing: book.linkResolver.resolve(link.destination, from: entity.source)))
+        }
+        return fingerprint
+    }
 
     func template(for kind: Kind) -> String {
         switch kind {

@@ -51,7 +51,7 @@ extension Pipeline {
     /// render → search for a checked book without errors: every file of the site, by path (in
     /// memory; `build` writes them, `serve` serves them), and the stages' times.
     public static func site(_ checked: Checked, content folder: String, display: String? = nil, theme: String? = nil,
-                            progress: (String) -> Void = { _ in }) throws -> (files: [(path: String, bytes: [UInt8])], times: StageTimes) {
+                            cache: RenderCache? = nil, progress: (String) -> Void = { _ in }) throws -> (files: [(path: String, bytes: [UInt8])], times: StageTimes) {
         var themeFolder = theme
         if themeFolder == nil, let named = checked.book.config.theme, !named.isEmpty {
             let base = URL(fileURLWithPath: folder).standardizedFileURL.deletingLastPathComponent()
@@ -76,7 +76,7 @@ extension Pipeline {
                 var location = d.location
                 if location.file.hasPrefix(prefix) { location.file = contentName + "/" + location.file.dropFirst(prefix.count) }
                 return WarningRow(location: location.description, code: d.code.rawValue, message: d.message)
-            })
+            }, cache: cache)
         var times = checked.times
         let rendered = try renderer.render()
         times.append(rendered.times)

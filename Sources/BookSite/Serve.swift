@@ -1,5 +1,6 @@
 import BookCheck
 import BookModel
+import BookRender
 import FlyingFox
 import FlyingSocks
 import Foundation
@@ -44,6 +45,8 @@ public final class PreviewServer: @unchecked Sendable {
     private var problems: [[String: Any]] = []
     private var subscribers: [UUID: AsyncStream<[UInt8]>.Continuation] = [:]
     private var server: HTTPServer?
+    /// The previous build's pages and bodies: a rebuild renders again only what changed.
+    private let cache = RenderCache()
 
     public init(options: Options) {
         self.options = options
@@ -69,7 +72,7 @@ public final class PreviewServer: @unchecked Sendable {
                 publish(problems: list)
                 outcome = Outcome(checked: checked, pages: 0, seconds: Date().timeIntervalSince(start), failure: nil)
             } else {
-                let site = try Pipeline.site(checked, content: options.content, theme: options.theme)
+                let site = try Pipeline.site(checked, content: options.content, theme: options.theme, cache: cache)
                 var served: [String: [UInt8]] = [:]
                 for file in site.files {
                     served[file.path] = file.path.hasSuffix(".html") ? PreviewServer.injectLiveScript(file.bytes) : file.bytes

@@ -1,0 +1,56 @@
+import BookModel
+import BookRender
+import BookSite
+import Foundation
+import Testing
+
+/// `serve` renders again only the pages whose inputs changed. After every kind of edit the site
+/// must equal a build from scratch, byte for byte.
+@Suite("Rebuilds that reuse the previous build")
+struct RenderCacheTests {
+    func site(_ book: TestBook, cache: RenderCache?) throws -> [String: [UInt8]] {
+        let checked = try Pipeline.check(content: book.content, display: "content", today: Day(year: 2026, month: 11, day: 22)!)
+        try #require(checked.report.errors == 0, "\(checked.report.diagnostics)")
+        let site = try Pipeline.site(checked, content: book.content, display: "content", cache: cache)
+        return Dictionary(uniqueKeysWithValues: site.files.map { ($0.path, $0.bytes) })
+    }
+
+    @Test("after edits that reach other pages (a term, a title, the book's title, a new or deleted page) the site equals a full build")
+    func equalsFullBuild() throws {
+        let book = try TestBook()
+        let cache = RenderCache()
+        let first = try site(book, cache: cache)
+        #expect(first == (try site(book, cache: nil)))
+        #expect(cache.rendered > 20 && cache.reused == 0)
+
+        let edits: [(String, () throws -> Void)] = [
+            ("nothing", {}),
+            ("a term's summary (tooltips in other pages)", {
+                try book.write("glossary/nps.md", "---\ntitle: NPS\nsummary: Новая подсказка.\naliases: [индекс лояльности]\n---\nИндекс.\n")
+            }),
+            ("a step's title (journey, role handbooks, matrix, neighbours)", {
+                try book.write("steps/sales/farewell.md", "---\ntitle: Прощание с клиентом\nresponsible: manager\nscript: call-script\n---\nПроводить клиента.\n")
+            }),
+            ("a new term used in other bodies", {
+                try book.write("glossary/client.md", "---\ntitle: Клиент\nsummary: Тот, кого обслуживают.\n---\nОпределение.\n")
+            }),
+            ("a new page and a link to it", {
+                try book.write("pages/extra.md", "---\ntitle: Дополнение\norder: 2\n---\nСм. [введение](intro.md).\n")
+            }),
+            ("a deleted page", { try book.remove("pages/extra.md") }),
+            ("the book's title (every page)", {
+                try book.write("book.yml", "title: Другая книга\nlanguage: ru\nreview_interval_days: 365\n")
+            }),
+        ]
+        for (what, edit) in edits {
+            try edit()
+            let incremental = try site(book, cache: cache)
+            let full = try site(book, cache: nil)
+            #expect(incremental.keys.sorted() == full.keys.sorted(), "\(what)")
+            let differing = full.keys.filter { incremental[$0] != full[$0] }.sorted()
+            #expect(differing.isEmpty, "after \(what): \(differing)")
+            if what == "nothing" { #expect(cache.rendered == 0 && cache.reused > 20, "an unchanged book renders nothing again") }
+            if what.hasPrefix("a step's title") { #expect(cache.rendered < cache.reused, "\(cache.rendered) rendered, \(cache.reused) reused") }
+        }
+    }
+}
