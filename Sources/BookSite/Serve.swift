@@ -43,6 +43,8 @@ public final class PreviewServer: @unchecked Sendable {
     private let lock = NSLock()
     private var files: [String: [UInt8]] = [:]
     private var problems: [[String: Any]] = []
+    /// Counts the good builds: a page that reconnects after missing one reloads.
+    private var generation = 0
     private var subscribers: [UUID: AsyncStream<[UInt8]>.Continuation] = [:]
     private var server: HTTPServer?
     /// The previous build's pages and bodies: a rebuild renders again only what changed.
@@ -111,18 +113,19 @@ public final class PreviewServer: @unchecked Sendable {
         lock.lock()
         files = site
         problems = []
+        generation += 1
         let targets = Array(subscribers.values)
+        let event = PreviewServer.event("reload", "{\"generation\":\(generation)}")
+        for target in targets { target.yield(event) }
         lock.unlock()
-        for target in targets { target.yield(PreviewServer.event("reload", "{}")) }
     }
 
     private func publish(problems list: [[String: Any]]) {
+        let event = PreviewServer.event("problems", PreviewServer.json(list))
         lock.lock()
         problems = list
-        let targets = Array(subscribers.values)
+        for target in subscribers.values { target.yield(event) }
         lock.unlock()
-        let json = PreviewServer.json(list)
-        for target in targets { target.yield(PreviewServer.event("problems", json)) }
     }
 
     static func json(_ value: Any) -> String {
@@ -148,7 +151,7 @@ public final class PreviewServer: @unchecked Sendable {
             HTTPResponse(statusCode: .ok, headers: [.contentType: "text/event-stream", .cacheControl: "no-store"],
                          body: HTTPBodySequence(from: EventBytes(stream: subscribe())))
         }
-        await server.appendRoute("GET *") { [self] request in response(for: request.path) }
+        await server.appendRoute("GET *") { [self] request in response(for: request.target.path(percentEncoded: false)) }
         self.server = server
         let failure = FailureBox()
         let task = Task {
@@ -190,25 +193,36 @@ public final class PreviewServer: @unchecked Sendable {
 
     private func subscribe() -> AsyncStream<[UInt8]> {
         let id = UUID()
-        let (stream, continuation) = AsyncStream<[UInt8]>.makeStream()
+        // A client that stops reading gets the latest events only.
+        let (stream, continuation) = AsyncStream<[UInt8]>.makeStream(bufferingPolicy: .bufferingNewest(32))
         continuation.onTermination = { [weak self] _ in
             guard let self else { return }
             self.lock.lock(); self.subscribers[id] = nil; self.lock.unlock()
         }
         lock.lock()
         subscribers[id] = continuation
-        let current = problems
-        lock.unlock()
         continuation.yield(Array("retry: 500\n\n".utf8))
-        if !current.isEmpty { continuation.yield(PreviewServer.event("problems", PreviewServer.json(current))) }
+        continuation.yield(PreviewServer.event("hello", "{\"generation\":\(generation)}"))
+        if !problems.isEmpty { continuation.yield(PreviewServer.event("problems", PreviewServer.json(problems))) }
+        lock.unlock()
         return stream
     }
 
+    /// `rawPath` is the request's path as sent, percent-decoded once.
     func response(for rawPath: String) -> HTTPResponse {
-        var path = (rawPath.removingPercentEncoding ?? rawPath).split(separator: "/").joined(separator: "/")
+        var path = rawPath.split(separator: "/").joined(separator: "/")
         lock.lock()
-        if path.isEmpty || files[path] == nil && files[path + "/index.html"] != nil { path += path.isEmpty ? "index.html" : "/index.html" }
-        let bytes = path.split(separator: "/").contains("..") ? nil : files[path]
+        let isFolder = path.isEmpty || files[path] == nil && files[path + "/index.html"] != nil
+        let isFile = !path.isEmpty && files[path] != nil
+        lock.unlock()
+        if isFolder && !path.isEmpty && !rawPath.hasSuffix("/") {
+            // A folder's address ends with "/", so that its page's relative links work.
+            return HTTPResponse(statusCode: .movedPermanently, headers: [.location: "/" + path + "/"], body: Data())
+        }
+        if isFolder { path += path.isEmpty ? "index.html" : "/index.html" }
+        lock.lock()
+        // A file's address with a "/" after it is no address (its relative links would break).
+        let bytes = path.split(separator: "/").contains("..") || (isFile && rawPath.hasSuffix("/")) ? nil : files[path]
         lock.unlock()
         guard let bytes else {
             let page = "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Not found</title></head>"
@@ -271,9 +285,26 @@ public final class PreviewServer: @unchecked Sendable {
         overlay.appendChild(list);
         document.body.appendChild(overlay);
       }
-      var events = new EventSource('/__servicebook/events');
-      events.addEventListener('reload', function () { window.location.reload(); });
-      events.addEventListener('problems', function (e) { show(JSON.parse(e.data)); });
+      // One stream per visible page: browsers allow few connections per host, so hidden tabs
+      // let theirs go and check for a missed rebuild when they come back.
+      var events = null, seen = null;
+      function connect() {
+        if (events) return;
+        events = new EventSource('/__servicebook/events');
+        events.addEventListener('hello', function (e) {
+          var generation = JSON.parse(e.data).generation;
+          if (seen !== null && generation !== seen) window.location.reload();
+          seen = generation;
+          hide();
+        });
+        events.addEventListener('reload', function () { window.location.reload(); });
+        events.addEventListener('problems', function (e) { show(JSON.parse(e.data)); });
+      }
+      function disconnect() { if (events) { events.close(); events = null; } }
+      document.addEventListener('visibilitychange', function () { if (document.hidden) disconnect(); else connect(); });
+      window.addEventListener('pagehide', disconnect);
+      window.addEventListener('pageshow', function () { if (!document.hidden) connect(); });
+      if (!document.hidden) connect();
     })();
     """
 }

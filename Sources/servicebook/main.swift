@@ -170,16 +170,20 @@ struct Serve: ParsableCommand {
                 print("Built \(outcome.pages) pages in \(String(format: "%.2f", outcome.seconds)) s\(what)")
             }
         }
+        // Watch first, so that a change made during the first build is not missed.
+        var folders = [content] + (theme.map { [$0] } ?? [])
+        let themeWatcher = try Watcher(folders: folders)
+        themeWatcher.start { paths in report(server.rebuild(), changed: paths) }
         let first = server.rebuild()
         report(first, changed: [])
-
-        // The theme: --theme, else book.yml's (watched if it exists).
-        var themeFolder = theme
-        if themeFolder == nil, let checked = first.checked { themeFolder = PreviewServer.bookTheme(checked, content: content) }
-        let folders = [content] + (themeFolder.map { [$0] } ?? [])
-        let watcher = try Watcher(folders: folders)
-        watcher.start { paths in report(server.rebuild(), changed: paths) }
-
+        // book.yml's theme, when --theme is not given.
+        var watchers = [themeWatcher]
+        if theme == nil, let checked = first.checked, let named = PreviewServer.bookTheme(checked, content: content) {
+            let bookTheme = try Watcher(folders: [named])
+            bookTheme.start { paths in report(server.rebuild(), changed: paths) }
+            watchers.append(bookTheme)
+            folders.append(named)
+        }
         signal(SIGINT, SIG_IGN)
         signal(SIGTERM, SIG_IGN)
         var sources: [DispatchSourceSignal] = []
@@ -196,10 +200,11 @@ struct Serve: ParsableCommand {
             sources.append(source)
         }
         let port = self.port
+        let watched = folders.joined(separator: ", ")
         Task {
             do {
                 try await server.start {
-                    print("Serving http://127.0.0.1:\(port)/ — watching \(folders.joined(separator: ", ")); Ctrl-C stops")
+                    print("Serving http://127.0.0.1:\(port)/ — watching \(watched); Ctrl-C stops")
                 }
             } catch {
                 let text = "\(error)"
@@ -210,7 +215,7 @@ struct Serve: ParsableCommand {
                 Foundation.exit(2)
             }
         }
-        withExtendedLifetime((watcher, sources)) { dispatchMain() }
+        withExtendedLifetime((watchers, sources)) { dispatchMain() }
     }
 }
 

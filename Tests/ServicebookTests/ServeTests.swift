@@ -45,7 +45,7 @@ struct ServeTests {
             // The event stream, read by curl into a file for the whole test.
             FileManager.default.createFile(atPath: events.path, contents: nil)
             listener.executableURL = URL(fileURLWithPath: "/usr/bin/curl")
-            listener.arguments = ["-s", "-N", "--max-time", "120", "http://127.0.0.1:\(port)/__servicebook/events"]
+            listener.arguments = ["-s", "-N", "--max-time", "600", "http://127.0.0.1:\(port)/__servicebook/events"]
             listener.standardOutput = try FileHandle(forWritingTo: events)
             try listener.run()
             try wait("the event stream", timeout: 5) { self.eventText.contains("retry:") }
@@ -60,7 +60,7 @@ struct ServeTests {
         var logText: String { (try? String(contentsOf: log, encoding: .utf8)) ?? "" }
 
         func get(_ path: String) throws -> (status: Int, body: String) {
-            let run = try Executable.runTool("/usr/bin/curl", ["-s", "-w", "\n%{http_code}", "http://127.0.0.1:\(port)/\(path)"],
+            let run = try Executable.runTool("/usr/bin/curl", ["-s", "--max-time", "10", "-w", "\n%{http_code}", "http://127.0.0.1:\(port)/\(path)"],
                                              in: book.root)
             guard let cut = run.stdout.lastIndex(of: "\n") else { return (0, "") }
             return (Int(run.stdout[run.stdout.index(after: cut)...]) ?? 0, String(run.stdout[..<cut]))
@@ -87,6 +87,14 @@ struct ServeTests {
         #expect(try served.get("glossary/nps.html").body.contains("/__servicebook/live.js"))
         #expect(try served.get("__servicebook/live.js").body.contains("EventSource"))
         #expect(try served.get("nowhere.html").status == 404)
+        #expect(try served.get("glossary").status == 301)                  // to glossary/
+        #expect(try served.get("glossary/").status == 200)
+        #expect(try served.get("glossary/nps.html/").status == 404)
+        #expect(try served.get("glossary/%2e%2e/%2e%2e/etc/passwd").status == 404)
+        #expect(try served.get("index.html?q=x").status == 200)
+        // A symbolic link to a folder outside (or back into) the book is not followed by the watcher.
+        try FileManager.default.createSymbolicLink(atPath: book.url("pages/loop").path, withDestinationPath: "..")
+        try FileManager.default.removeItem(atPath: book.url("pages/loop").path)
 
         // An edit.
         var reloads = served.count("reload")
@@ -109,6 +117,19 @@ struct ServeTests {
         }
         try book.remove("pages/more/added.md")
         try served.wait("the deleted page", timeout: 15) { try served.get("pages/added.html").status == 404 }
+
+        // A folder moved out of the book is forgotten; moved back, it is watched again.
+        try book.write("pages/more/back.md", "---\ntitle: Возврат папки\norder: 4\n---\nТекст.\n")
+        try served.wait("the page in the folder", timeout: 15) { try served.get("pages/back.html").status == 200 }
+        let away = book.root.appendingPathComponent("away")
+        #expect(rename(book.url("pages/more").path, away.path) == 0)
+        try served.wait("the folder moved out", timeout: 15) { try served.get("pages/back.html").status == 404 }
+        #expect(rename(away.path, book.url("pages/more").path) == 0)
+        try served.wait("the folder moved back", timeout: 15) { try served.get("pages/back.html").status == 200 }
+        try "---\ntitle: Папка вернулась\norder: 4\n---\nТекст.\n".write(to: book.url("pages/more/back.md"), atomically: false, encoding: .utf8)
+        try served.wait("an edit in the folder moved back", timeout: 15) { try served.get("pages/back.html").body.contains("Папка вернулась") }
+        try FileManager.default.removeItem(at: book.url("pages/more"))
+        try served.wait("the folder deleted", timeout: 15) { try served.get("pages/back.html").status == 404 }
 
         // A broken file: the errors are sent, the last good page stays served.
         let good = try served.get("glossary/nps.html").body
@@ -137,7 +158,8 @@ struct ServeTests {
         #expect(compared > 20)
 
         // A second server on the same port says so; Ctrl-C stops the first one cleanly.
-        let second = try Executable.run(["serve", "--content", "content", "--port", String(served.port)], in: book.root)
+        let second = try Executable.runTool("/usr/bin/timeout", ["30", Executable.url.path, "serve", "--content", "content",
+                                                                 "--port", String(served.port)], in: book.root)
         #expect(second.status == 2)
         #expect(second.stderr.contains("port \(served.port) on 127.0.0.1 is already in use"))
         kill(served.process.processIdentifier, SIGINT)
