@@ -58,7 +58,7 @@ struct SearchDocument: Sendable {
         let body = ([bodyText] + extra).filter { !$0.isEmpty }.joined(separator: "\n")
         fields = [titles.joined(separator: "\n"), (extraHeadings + headings).joined(separator: "\n"), summary, body]
         var text = ([entity.summary ?? "", bodyText] + extra).filter { !$0.isEmpty }.joined(separator: "\n")
-        if text.count > Self.maxText { text = String(text.prefix(Self.maxText)) }
+        if text.utf8.count > Self.maxText, text.count > Self.maxText { text = String(text.prefix(Self.maxText)) }   // bytes ≥ characters
         self.text = text
     }
 }

@@ -122,7 +122,7 @@ public enum SearchIndex {
         // A stem's forms, the most frequent first: form i < 30 is bit i of a posting's mask.
         var bit = [Int](repeating: -1, count: forms.count)
         for s in stems.indices {
-            stems[s].forms.sort { forms[$0].pages != forms[$1].pages ? forms[$0].pages > forms[$1].pages : forms[$0].text < forms[$1].text }
+            stems[s].forms.sort { forms[$0].pages != forms[$1].pages ? forms[$0].pages > forms[$1].pages : less(forms[$0].text, forms[$1].text) }
             for (i, form) in stems[s].forms.enumerated() where i < 30 { bit[form] = i }
         }
 
@@ -163,7 +163,7 @@ public enum SearchIndex {
         // Vocabulary shards by the stem's first two letters; big postings in files of their own.
         var files: [File] = []
         var shards: [String: (groups: [String], aliases: [(String, String)])] = [:]
-        for s in stems.indices.sorted(by: { stems[$0].text < stems[$1].text }) {
+        for s in stems.indices.sorted(by: { less(stems[$0].text, stems[$1].text) }) {
             let stem = stems[s].text
             let key = SearchText.shardKey(stem)
             let encoded = String(decoding: postings[s], as: UTF8.self)
@@ -184,10 +184,10 @@ public enum SearchIndex {
             }
             shards[key, default: ([], [])].groups.append(group + "]")
         }
-        let keys = shards.keys.sorted()
+        let keys = shards.keys.sorted(by: less)
         for key in keys {
             let shard = shards[key]!
-            let aliases = shard.aliases.sorted { $0.0 < $1.0 }.map { json($0.0) + ":" + json($0.1) }
+            let aliases = shard.aliases.sorted { less($0.0, $1.0) }.map { json($0.0) + ":" + json($0.1) }
             let text = "__sb(\"w\"," + json(key) + ",{\"g\":[" + shard.groups.joined(separator: ",\n")
                 + "],\"a\":{" + aliases.joined(separator: ",") + "}});\n"
             files.append(File(path: "search/w/\(SearchText.shardFile(key)).js", bytes: Array(text.utf8)))
@@ -218,6 +218,10 @@ public enum SearchIndex {
         files.append(File(path: "search/index.js", bytes: Array(manifest.utf8)))
         return files.sorted { $0.path < $1.path }
     }
+
+    /// Byte order of UTF-8 (the order of code points): what `<` gives for texts in NFC, without
+    /// its Unicode-aware comparison, which is slow for Cyrillic.
+    static func less(_ a: String, _ b: String) -> Bool { a.utf8.lexicographicallyPrecedes(b.utf8) }
 
     /// One letter per kind in the manifest.
     static let kindCode: [Kind: Character] = [
