@@ -48,10 +48,15 @@ extension Pipeline {
         return Built(checked: checked, pages: pages, files: files.count, seconds: Date().timeIntervalSince(start), times: times)
     }
 
+    /// The search stage alone: the index files of a checked book.
+    public static func searchFiles(_ checked: Checked) -> [(path: String, bytes: [UInt8])] {
+        SearchIndex.build(checked.book).map { (path: $0.path, bytes: $0.bytes) }
+    }
+
     /// render → search for a checked book without errors: every file of the site, by path (in
     /// memory; `build` writes them, `serve` serves them), and the stages' times.
     public static func site(_ checked: Checked, content folder: String, display: String? = nil, theme: String? = nil,
-                            cache: RenderCache? = nil, progress: (String) -> Void = { _ in }) throws -> (files: [(path: String, bytes: [UInt8])], times: StageTimes) {
+                            cache: RenderCache? = nil, search: Bool = true, progress: (String) -> Void = { _ in }) throws -> (files: [(path: String, bytes: [UInt8])], times: StageTimes) {
         var themeFolder = theme
         if themeFolder == nil, let named = checked.book.config.theme, !named.isEmpty {
             let base = URL(fileURLWithPath: folder).standardizedFileURL.deletingLastPathComponent()
@@ -81,9 +86,11 @@ extension Pipeline {
         let rendered = try renderer.render()
         times.append(rendered.times)
         var files = rendered.files.map { (path: $0.path, bytes: $0.bytes) }
-        progress("indexing")
-        files += SearchIndex.build(checked.book).map { (path: $0.path, bytes: $0.bytes) }
-        times.mark("search")
+        if search {
+            progress("indexing")
+            files += searchFiles(checked)
+            times.mark("search")
+        }
         // Files the bodies link to (images, PDFs) go to files/; files nothing links to stay private.
         var linked = Set<String>()
         for resolved in checked.book.links.values {

@@ -74,15 +74,21 @@ public final class PreviewServer: @unchecked Sendable {
                 publish(problems: list)
                 outcome = Outcome(checked: checked, pages: 0, seconds: Date().timeIntervalSince(start), failure: nil)
             } else {
-                let site = try Pipeline.site(checked, content: options.content, theme: options.theme, cache: cache)
+                // The pages first: the open pages reload as soon as they are ready. The search
+                // index follows (until then the previous one is served, whole).
+                let site = try Pipeline.site(checked, content: options.content, theme: options.theme, cache: cache, search: false)
                 var served: [String: [UInt8]] = [:]
                 for file in site.files {
                     served[file.path] = file.path.hasSuffix(".html") ? PreviewServer.injectLiveScript(file.bytes) : file.bytes
                 }
-                publish(site: served)
+                publish(site: served, keepingSearch: true)
+                var times = site.times
+                let search = Pipeline.searchFiles(checked)
+                times.mark("search")
+                publish(search: search)
                 var done = Outcome(checked: checked, pages: site.files.filter { $0.path.hasSuffix(".html") }.count,
                                    seconds: Date().timeIntervalSince(start), failure: nil)
-                done.times = site.times
+                done.times = times
                 outcome = done
             }
         } catch {
@@ -109,14 +115,27 @@ public final class PreviewServer: @unchecked Sendable {
         return Array(page[..<at]) + liveScriptTag + Array(page[(at + head.count)...])
     }
 
-    private func publish(site: [String: [UInt8]]) {
+    /// Serves `site`; with `keepingSearch`, the previous search index stays until `publish(search:)`.
+    private func publish(site: [String: [UInt8]], keepingSearch: Bool = false) {
         lock.lock()
+        var site = site
+        if keepingSearch {
+            for (path, bytes) in files where path.hasPrefix("search/") { site[path] = bytes }
+        }
         files = site
         problems = []
         generation += 1
         let targets = Array(subscribers.values)
         let event = PreviewServer.event("reload", "{\"generation\":\(generation)}")
         for target in targets { target.yield(event) }
+        lock.unlock()
+    }
+
+    /// Replaces the search index (all its files at once).
+    private func publish(search: [(path: String, bytes: [UInt8])]) {
+        lock.lock()
+        files = files.filter { !$0.key.hasPrefix("search/") }
+        for file in search { files[file.path] = file.bytes }
         lock.unlock()
     }
 
