@@ -45,6 +45,9 @@ public final class PreviewServer: @unchecked Sendable {
     private var problems: [[String: Any]] = []
     /// Counts the good builds: a page that reconnects after missing one reloads.
     private var generation = 0
+    /// The search index is built on a queue of its own after the pages are served; a newer
+    /// build's index replaces an older one that has not finished (it is dropped).
+    private let searchQueue = DispatchQueue(label: "servicebook.search")
     private var subscribers: [UUID: AsyncStream<[UInt8]>.Continuation] = [:]
     private var server: HTTPServer?
     /// The previous build's pages and bodies: a rebuild renders again only what changed.
@@ -81,14 +84,14 @@ public final class PreviewServer: @unchecked Sendable {
                 for file in site.files {
                     served[file.path] = file.path.hasSuffix(".html") ? PreviewServer.injectLiveScript(file.bytes) : file.bytes
                 }
-                publish(site: served, keepingSearch: true)
-                var times = site.times
-                let search = Pipeline.searchFiles(checked)
-                times.mark("search")
-                publish(search: search)
+                let build = publish(site: served, keepingSearch: true)
+                searchQueue.async { [self] in
+                    let search = Pipeline.searchFiles(checked)
+                    publish(search: search, build: build)
+                }
                 var done = Outcome(checked: checked, pages: site.files.filter { $0.path.hasSuffix(".html") }.count,
                                    seconds: Date().timeIntervalSince(start), failure: nil)
-                done.times = times
+                done.times = site.times
                 outcome = done
             }
         } catch {
@@ -116,7 +119,8 @@ public final class PreviewServer: @unchecked Sendable {
     }
 
     /// Serves `site`; with `keepingSearch`, the previous search index stays until `publish(search:)`.
-    private func publish(site: [String: [UInt8]], keepingSearch: Bool = false) {
+    @discardableResult
+    private func publish(site: [String: [UInt8]], keepingSearch: Bool = false) -> Int {
         lock.lock()
         var site = site
         if keepingSearch {
@@ -128,16 +132,22 @@ public final class PreviewServer: @unchecked Sendable {
         let targets = Array(subscribers.values)
         let event = PreviewServer.event("reload", "{\"generation\":\(generation)}")
         for target in targets { target.yield(event) }
+        let built = generation
         lock.unlock()
+        return built
     }
 
-    /// Replaces the search index (all its files at once).
-    private func publish(search: [(path: String, bytes: [UInt8])]) {
+    /// Replaces the search index (all its files at once), unless a newer build has come.
+    private func publish(search: [(path: String, bytes: [UInt8])], build: Int) {
         lock.lock()
+        defer { lock.unlock() }
+        guard build == generation else { return }
         files = files.filter { !$0.key.hasPrefix("search/") }
         for file in search { files[file.path] = file.bytes }
-        lock.unlock()
     }
+
+    /// Waits until the search index of the last build is served (for tests and the first build).
+    public func waitForSearch() { searchQueue.sync {} }
 
     private func publish(problems list: [[String: Any]]) {
         let event = PreviewServer.event("problems", PreviewServer.json(list))

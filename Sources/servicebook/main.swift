@@ -175,6 +175,7 @@ struct Serve: ParsableCommand {
         let themeWatcher = try Watcher(folders: folders)
         themeWatcher.start { paths in report(server.rebuild(), changed: paths) }
         let first = server.rebuild()
+        server.waitForSearch()
         report(first, changed: [])
         // book.yml's theme, when --theme is not given.
         var watchers = [themeWatcher]
