@@ -169,7 +169,8 @@ public final class PreviewServer: @unchecked Sendable {
     // MARK: - Serving
 
     /// Binds 127.0.0.1:port and serves until `stop`. Throws when the port cannot be had.
-    public func start(onListening: @escaping @Sendable () -> Void = {}) async throws {
+    /// `onListening` gets the port listened on (the one the system chose for `--port 0`).
+    public func start(onListening: @escaping @Sendable (UInt16) -> Void = { _ in }) async throws {
         let server = HTTPServer(address: try .inet(ip4: "127.0.0.1", port: options.port), timeout: 30,
                                 logger: .disabled)
         await server.appendRoute("GET /__servicebook/live.js") { _ in
@@ -181,6 +182,10 @@ public final class PreviewServer: @unchecked Sendable {
                          body: HTTPBodySequence(from: EventBytes(stream: subscribe())))
         }
         await server.appendRoute("GET *") { [self] request in response(for: request.target.path(percentEncoded: false)) }
+        await server.appendRoute("HEAD *") { [self] request in
+            let full = response(for: request.target.path(percentEncoded: false))
+            return HTTPResponse(statusCode: full.statusCode, headers: full.headers, body: Data())
+        }
         self.server = server
         let failure = FailureBox()
         let task = Task {
@@ -197,7 +202,7 @@ public final class PreviewServer: @unchecked Sendable {
             task.cancel()
             throw failure.get() ?? CancellationError()
         }
-        onListening()
+        if case .ip4(_, let port)? = await server.listeningAddress { onListening(port) } else { onListening(options.port) }
         Task {
             // A comment every 15 s keeps proxies from closing the event streams, and finds dead ones.
             while true {

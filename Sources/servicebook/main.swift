@@ -136,7 +136,7 @@ struct Serve: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("The content folder.", valueName: "dir"))
     var content: String = "content"
 
-    @Option(name: .long, help: ArgumentHelp("The port on 127.0.0.1.", valueName: "n"))
+    @Option(name: .long, help: ArgumentHelp("The port on 127.0.0.1 (0: any free port).", valueName: "n"))
     var port: UInt16 = 8000
 
     @Option(name: .long, help: ArgumentHelp("A theme folder overriding the default theme (default: book.yml's theme).", valueName: "dir"))
@@ -204,8 +204,8 @@ struct Serve: ParsableCommand {
         let watched = folders.joined(separator: ", ")
         Task {
             do {
-                try await server.start {
-                    print("Serving http://127.0.0.1:\(port)/ — watching \(watched); Ctrl-C stops")
+                try await server.start { listening in
+                    print("Serving http://127.0.0.1:\(listening)/ — watching \(watched); Ctrl-C stops")
                 }
             } catch {
                 let text = "\(error)"

@@ -92,6 +92,9 @@ struct ServeTests {
         #expect(try served.get("glossary/nps.html/").status == 404)
         #expect(try served.get("glossary/%2e%2e/%2e%2e/etc/passwd").status == 404)
         #expect(try served.get("index.html?q=x").status == 200)
+        let head = try Executable.runTool("/usr/bin/curl", ["-s", "-I", "--max-time", "10", "http://127.0.0.1:\(served.port)/glossary/nps.html"],
+                                          in: book.root)
+        #expect(head.stdout.hasPrefix("HTTP/1.1 200") && head.stdout.lowercased().contains("content-type: text/html"), "\(head.stdout)")
         // A symbolic link to a folder outside (or back into) the book is not followed by the watcher.
         try FileManager.default.createSymbolicLink(atPath: book.url("pages/loop").path, withDestinationPath: "..")
         try FileManager.default.removeItem(atPath: book.url("pages/loop").path)
@@ -172,6 +175,30 @@ struct ServeTests {
         served.process.waitUntilExit()
         #expect(served.process.terminationStatus == 0)
         #expect(served.logText.contains("Stopped serving."))
+    }
+
+    @Test("--port 0 serves on a free port and says which")
+    func anyPort() throws {
+        let book = try TestBook()
+        let log = book.root.appendingPathComponent("serve.log")
+        FileManager.default.createFile(atPath: log.path, contents: nil)
+        let process = Process()
+        process.executableURL = Executable.url
+        process.arguments = ["serve", "--quiet", "--content", "content", "--port", "0"]
+        process.currentDirectoryURL = book.root
+        process.standardOutput = try FileHandle(forWritingTo: log)
+        try process.run()
+        defer { kill(process.processIdentifier, SIGKILL) }
+        var port: String?
+        for _ in 0..<200 where port == nil {
+            Thread.sleep(forTimeInterval: 0.05)
+            let text = (try? String(contentsOf: log, encoding: .utf8)) ?? ""
+            port = BuiltSite.matches(#"http://127\.0\.0\.1:([0-9]+)/"#, in: text).first
+        }
+        let found = try #require(port)
+        #expect(found != "0")
+        let page = try Executable.runTool("/usr/bin/curl", ["-s", "--max-time", "10", "http://127.0.0.1:\(found)/index.html"], in: book.root)
+        #expect(page.stdout.contains("<!DOCTYPE html>"))
     }
 
     @Test("a change to the theme folder is served after a reload")
