@@ -23,15 +23,19 @@ public enum ContentLoader {
         public let description: String
     }
 
-    /// - Parameter display: the content folder as the user named it, used in diagnostics.
+    /// - Parameters:
+    ///   - display: the content folder as the user named it, used in diagnostics.
+    ///   - cache: the files of an earlier load (for `serve`): a file whose size, modification time
+    ///     and inode are unchanged is taken from it instead of being read and parsed again.
     /// - Throws: `FolderError` when the folder itself cannot be read (a usage or I/O failure).
-    public static func load(folder: String, display: String? = nil) throws -> LoadedContent {
+    public static func load(folder: String, display: String? = nil, cache: LoadCache? = nil) throws -> LoadedContent {
         let display = display ?? folder
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: folder, isDirectory: &isDirectory), isDirectory.boolValue else {
             throw FolderError(description: "content folder \"\(display)\" does not exist or is not a folder")
         }
         var diagnostics: [Diagnostic] = []
+        cache?.begin()
         let prefix = display.hasSuffix("/") ? display : display + "/"
         let root = URL(fileURLWithPath: folder).standardizedFileURL.resolvingSymlinksInPath().path
 
@@ -64,9 +68,22 @@ public enum ContentLoader {
             let base = out.baseAddress!
             DispatchQueue.concurrentPerform(iterations: jobs.count) { i in
                 let job = jobs[i]
-                (base + i).pointee = loadDocument(root: root, path: job.path, kind: job.kind, prefix: prefix)
+                guard let cache else {
+                    (base + i).pointee = loadDocument(root: root, path: job.path, kind: job.kind, prefix: prefix)
+                    return
+                }
+                let key = prefix + job.path
+                let stamp = LoadCache.Stamp(path: root + "/" + job.path)
+                if let stamp, let known = cache.lookup(key, stamp) {
+                    (base + i).pointee = known
+                } else {
+                    let loaded = loadDocument(root: root, path: job.path, kind: job.kind, prefix: prefix)
+                    if let stamp { cache.store(key, stamp, loaded) }
+                    (base + i).pointee = loaded
+                }
             }
         }
+        cache?.commit()
         var documents: [SourceDocument] = []
         var sources: [String: String] = [:]
         for case let result? in results {
@@ -301,4 +318,58 @@ public enum ContentLoader {
             }
         }
     }
+}
+
+/// The files of the previous load, for `serve`: each with the size, modification time and inode
+/// it had, so that an unchanged file is neither read nor parsed again. A save through a
+/// temporary file and a rename changes the inode; any write changes the modification time.
+public final class LoadCache: @unchecked Sendable {
+    struct Stamp: Equatable {
+        let size: Int64, seconds: Int, nanoseconds: Int, inode: UInt64, device: UInt64
+
+        init?(path: String) {
+            var info = stat()
+            guard stat(path, &info) == 0 else { return nil }
+            size = Int64(info.st_size)
+            seconds = info.st_mtim.tv_sec
+            nanoseconds = info.st_mtim.tv_nsec
+            inode = UInt64(info.st_ino)
+            device = UInt64(info.st_dev)
+        }
+    }
+
+    private let lock = NSLock()
+    private var files: [String: (Stamp, ContentLoader.LoadedFile)] = [:]
+    private var next: [String: (Stamp, ContentLoader.LoadedFile)] = [:]
+    /// Files read, and files taken from the cache, by the last load.
+    public private(set) var read = 0, reused = 0
+
+    public init() {}
+
+    func lookup(_ key: String, _ stamp: Stamp) -> ContentLoader.LoadedFile? {
+        lock.withLock {
+            guard let known = files[key], known.0 == stamp else { return nil }
+            next[key] = known
+            reused += 1
+            return known.1
+        }
+    }
+
+    func store(_ key: String, _ stamp: Stamp, _ file: ContentLoader.LoadedFile) {
+        lock.withLock {
+            next[key] = (stamp, file)
+            read += 1
+        }
+    }
+
+    /// Ends a load: files it did not see are forgotten; counting starts again.
+    func commit() {
+        lock.withLock {
+            files = next
+            next = [:]
+        }
+    }
+
+    /// Starts counting for a load.
+    func begin() { lock.withLock { read = 0; reused = 0 } }
 }

@@ -17,11 +17,12 @@ public enum Pipeline {
 
     /// Loads, models and checks the content folder.
     /// - Throws: `ContentLoader.FolderError` when the folder cannot be read at all.
+    /// - Parameter cache: the files of an earlier load (`serve`): unchanged files are not read again.
     public static func check(content folder: String, display: String? = nil, strict: Bool = false,
-                             today: Day = Pipeline.today()) throws -> Checked {
+                             today: Day = Pipeline.today(), cache: LoadCache? = nil) throws -> Checked {
         let start = Date()
         var times = StageTimes()
-        let loaded = try ContentLoader.load(folder: folder, display: display)
+        let loaded = try ContentLoader.load(folder: folder, display: display, cache: cache)
         times.mark("load")
         let (book, modelDiagnostics) = ModelBuilder.build(config: loaded.config, documents: loaded.documents,
                                                           assets: loaded.assets)

@@ -1,4 +1,5 @@
 import BookCheck
+import BookLoad
 import BookModel
 import BookRender
 import FlyingFox
@@ -52,6 +53,8 @@ public final class PreviewServer: @unchecked Sendable {
     private var server: HTTPServer?
     /// The previous build's pages and bodies: a rebuild renders again only what changed.
     private let cache = RenderCache()
+    /// The previous build's files: a rebuild reads and parses again only the changed ones.
+    private let loaded = LoadCache()
 
     public init(options: Options) {
         self.options = options
@@ -68,7 +71,7 @@ public final class PreviewServer: @unchecked Sendable {
         let start = Date()
         let outcome: Outcome
         do {
-            let checked = try Pipeline.check(content: options.content)
+            let checked = try Pipeline.check(content: options.content, cache: loaded)
             if checked.report.errors > 0 {
                 let list = checked.report.diagnostics.filter { $0.severity == .error }.map { d -> [String: Any] in
                     ["file": d.location.file, "line": d.location.line, "column": d.location.column,

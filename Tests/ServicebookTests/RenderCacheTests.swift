@@ -1,3 +1,4 @@
+import BookLoad
 import BookModel
 import BookRender
 import BookSite
@@ -52,5 +53,34 @@ struct RenderCacheTests {
             if what == "nothing" { #expect(cache.rendered == 0 && cache.reused > 20, "an unchanged book renders nothing again") }
             if what.hasPrefix("a step's title") { #expect(cache.rendered < cache.reused, "\(cache.rendered) rendered, \(cache.reused) reused") }
         }
+    }
+
+    @Test("a load that reuses the previous load reads only changed, new or renamed files, and gives the same book")
+    func loadCache() throws {
+        let book = try TestBook()
+        let cache = LoadCache()
+        func checked(_ cache: LoadCache?) throws -> Pipeline.Checked {
+            try Pipeline.check(content: book.content, display: "content", today: Day(year: 2026, month: 11, day: 22)!, cache: cache)
+        }
+        _ = try checked(cache)
+        let files = cache.read
+        #expect(files > 5 && cache.reused == 0)
+        _ = try checked(cache)
+        #expect(cache.read == 0 && cache.reused == files)
+        // An edit, a save through a rename, a new file.
+        try book.write("glossary/nps.md", "---\ntitle: NPS после правки\n---\nИндекс.\n")
+        let temporary = book.url("pages/.intro.tmp")
+        try "---\ntitle: Введение, новое\norder: 1\n---\nО книге.\n".write(to: temporary, atomically: false, encoding: .utf8)
+        #expect(rename(temporary.path, book.url("pages/intro.md").path) == 0)
+        try book.write("pages/more.md", "---\ntitle: Ещё\norder: 2\n---\nТекст.\n")
+        let incremental = try checked(cache)
+        #expect(cache.read == 3 && cache.reused == files - 2)
+        let full = try checked(nil)
+        #expect(incremental.sources == full.sources)
+        #expect(incremental.report.diagnostics.map { "\($0.location) \($0.code) \($0.message)" } == full.report.diagnostics.map { "\($0.location) \($0.code) \($0.message)" })
+        let a = try Pipeline.site(incremental, content: book.content, display: "content").files
+        let b = try Pipeline.site(full, content: book.content, display: "content").files
+        #expect(a.map(\.path) == b.map(\.path) && a.map(\.bytes) == b.map(\.bytes))
+        #expect(incremental.book[EntityKey(.term, "nps")]?.title == "NPS после правки")
     }
 }
