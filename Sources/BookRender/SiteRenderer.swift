@@ -354,7 +354,7 @@ public struct SiteRenderer {
     }
 
     /// HTML escaping of text: `& < > " '` (the same as swift-mustache's), on bytes.
-    static func escape(_ text: String) -> String {
+    public static func escape(_ text: String) -> String {
         let utf8 = text.utf8
         guard utf8.contains(where: { $0 == 0x26 || $0 == 0x3C || $0 == 0x3E || $0 == 0x22 || $0 == 0x27 }) else { return text }
         var out: [UInt8] = []

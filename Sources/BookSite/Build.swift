@@ -48,6 +48,13 @@ extension Pipeline {
         return Built(checked: checked, pages: pages, files: files.count, seconds: Date().timeIntervalSince(start), times: times)
     }
 
+    /// The theme folder `book.yml` names, relative to the folder that holds the content folder.
+    public static func bookTheme(_ checked: Checked, content folder: String) -> String? {
+        guard let named = checked.book.config.theme, !named.isEmpty else { return nil }
+        let base = URL(fileURLWithPath: folder).standardizedFileURL.deletingLastPathComponent()
+        return named.hasPrefix("/") ? named : base.appendingPathComponent(named).path
+    }
+
     /// The search stage alone: the index files of a checked book.
     public static func searchFiles(_ checked: Checked) -> [(path: String, bytes: [UInt8])] {
         SearchIndex.build(checked.book).map { (path: $0.path, bytes: $0.bytes) }
@@ -57,14 +64,9 @@ extension Pipeline {
     /// memory; `build` writes them, `serve` serves them), and the stages' times.
     public static func site(_ checked: Checked, content folder: String, display: String? = nil, theme: String? = nil,
                             cache: RenderCache? = nil, search: Bool = true, progress: (String) -> Void = { _ in }) throws -> (files: [(path: String, bytes: [UInt8])], times: StageTimes) {
-        var themeFolder = theme
-        if themeFolder == nil, let named = checked.book.config.theme, !named.isEmpty {
-            let base = URL(fileURLWithPath: folder).standardizedFileURL.deletingLastPathComponent()
-            themeFolder = named.hasPrefix("/") ? named : base.appendingPathComponent(named).path
-        }
         let loadedTheme: Theme
         do {
-            loadedTheme = try Theme(overrides: themeFolder)
+            loadedTheme = try Theme(overrides: theme ?? bookTheme(checked, content: folder))
         } catch {
             throw BuildError(description: "\(error)")
         }

@@ -104,14 +104,6 @@ public final class PreviewServer: @unchecked Sendable {
         return outcome
     }
 
-    /// The theme folder `book.yml` names (relative to the folder that holds the content folder),
-    /// to watch besides `--theme`.
-    public static func bookTheme(_ checked: Pipeline.Checked, content: String) -> String? {
-        guard let named = checked.book.config.theme, !named.isEmpty else { return nil }
-        let base = URL(fileURLWithPath: content).standardizedFileURL.deletingLastPathComponent()
-        return named.hasPrefix("/") ? named : base.appendingPathComponent(named).path
-    }
-
     /// The page with the live-reload script before `</head>`.
     static func injectLiveScript(_ page: [UInt8]) -> [UInt8] {
         let head = Array("</head>".utf8)
@@ -263,7 +255,7 @@ public final class PreviewServer: @unchecked Sendable {
         lock.unlock()
         guard let bytes else {
             let page = "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Not found</title></head>"
-                + "<body><p>No page at /\(SiteEscaping.escape(path)). <a href=\"/index.html\">Home</a></p></body></html>"
+                + "<body><p>No page at /\(SiteRenderer.escape(path)). <a href=\"/index.html\">Home</a></p></body></html>"
             return HTTPResponse(statusCode: .notFound, headers: [.contentType: "text/html; charset=utf-8"],
                                 body: Data(PreviewServer.injectLiveScript(Array(page.utf8))))
         }
@@ -352,14 +344,6 @@ final class FailureBox: @unchecked Sendable {
     private var error: Error?
     func set(_ value: Error) { lock.withLock { error = value } }
     func get() -> Error? { lock.withLock { error } }
-}
-
-/// HTML escaping for the server's own small pages.
-enum SiteEscaping {
-    static func escape(_ text: String) -> String {
-        text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
-            .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")
-    }
 }
 
 /// An event stream's bytes, as FlyingFox's body sequences want them (sent chunked).

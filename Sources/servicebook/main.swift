@@ -179,7 +179,7 @@ struct Serve: ParsableCommand {
         report(first, changed: [])
         // book.yml's theme, when --theme is not given.
         var watchers = [themeWatcher]
-        if theme == nil, let checked = first.checked, let named = PreviewServer.bookTheme(checked, content: content) {
+        if theme == nil, let checked = first.checked, let named = Pipeline.bookTheme(checked, content: content) {
             let bookTheme = try Watcher(folders: [named])
             bookTheme.start { paths in report(server.rebuild(), changed: paths) }
             watchers.append(bookTheme)

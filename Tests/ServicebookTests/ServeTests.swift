@@ -41,7 +41,7 @@ struct ServeTests {
             process.standardOutput = try FileHandle(forWritingTo: log)
             process.standardError = process.standardOutput
             try process.run()
-            try wait("the server to listen", timeout: 20) { (try? self.get("index.html"))?.status == 200 }
+            try wait("the server to listen", timeout: 40) { (try? self.get("index.html"))?.status == 200 }
             // The event stream, read by curl into a file for the whole test.
             FileManager.default.createFile(atPath: events.path, contents: nil)
             listener.executableURL = URL(fileURLWithPath: "/usr/bin/curl")
@@ -102,43 +102,43 @@ struct ServeTests {
         // An edit.
         var reloads = served.count("reload")
         try book.write("glossary/nps.md", "---\ntitle: NPS изменён\nsummary: Индекс.\n---\nИндекс готовности рекомендовать.\n")
-        try served.wait("the edit", timeout: 15) { try served.get("glossary/nps.html").body.contains("NPS изменён") }
+        try served.wait("the edit", timeout: 30) { try served.get("glossary/nps.html").body.contains("NPS изменён") }
         try served.wait("a reload event", timeout: 5) { served.count("reload") > reloads }
 
         // An editor's save: a temporary file renamed over the page.
         let temporary = book.url("glossary/.nps.md.tmp")
         try "---\ntitle: NPS сохранён\nsummary: Индекс.\n---\nТекст.\n".write(to: temporary, atomically: false, encoding: .utf8)
         #expect(rename(temporary.path, book.url("glossary/nps.md").path) == 0)
-        try served.wait("a save through a rename", timeout: 15) { try served.get("glossary/nps.html").body.contains("NPS сохранён") }
+        try served.wait("a save through a rename", timeout: 30) { try served.get("glossary/nps.html").body.contains("NPS сохранён") }
 
         // A new file in a new folder, then a renamed file, then a deleted one.
         try book.write("pages/more/extra.md", "---\ntitle: Дополнение\norder: 3\n---\nТекст.\n")
-        try served.wait("the new page", timeout: 15) { try served.get("pages/extra.html").status == 200 }
+        try served.wait("the new page", timeout: 30) { try served.get("pages/extra.html").status == 200 }
         #expect(rename(book.url("pages/more/extra.md").path, book.url("pages/more/added.md").path) == 0)
-        try served.wait("the renamed page", timeout: 15) {
+        try served.wait("the renamed page", timeout: 30) {
             try served.get("pages/added.html").status == 200 && served.get("pages/extra.html").status == 404
         }
         try book.remove("pages/more/added.md")
-        try served.wait("the deleted page", timeout: 15) { try served.get("pages/added.html").status == 404 }
+        try served.wait("the deleted page", timeout: 30) { try served.get("pages/added.html").status == 404 }
 
         // A folder moved out of the book is forgotten; moved back, it is watched again.
         try book.write("pages/more/back.md", "---\ntitle: Возврат папки\norder: 4\n---\nТекст.\n")
-        try served.wait("the page in the folder", timeout: 15) { try served.get("pages/back.html").status == 200 }
+        try served.wait("the page in the folder", timeout: 30) { try served.get("pages/back.html").status == 200 }
         let away = book.root.appendingPathComponent("away")
         #expect(rename(book.url("pages/more").path, away.path) == 0)
-        try served.wait("the folder moved out", timeout: 15) { try served.get("pages/back.html").status == 404 }
+        try served.wait("the folder moved out", timeout: 30) { try served.get("pages/back.html").status == 404 }
         #expect(rename(away.path, book.url("pages/more").path) == 0)
-        try served.wait("the folder moved back", timeout: 15) { try served.get("pages/back.html").status == 200 }
+        try served.wait("the folder moved back", timeout: 30) { try served.get("pages/back.html").status == 200 }
         try "---\ntitle: Папка вернулась\norder: 4\n---\nТекст.\n".write(to: book.url("pages/more/back.md"), atomically: false, encoding: .utf8)
-        try served.wait("an edit in the folder moved back", timeout: 15) { try served.get("pages/back.html").body.contains("Папка вернулась") }
+        try served.wait("an edit in the folder moved back", timeout: 30) { try served.get("pages/back.html").body.contains("Папка вернулась") }
         try FileManager.default.removeItem(at: book.url("pages/more"))
-        try served.wait("the folder deleted", timeout: 15) { try served.get("pages/back.html").status == 404 }
+        try served.wait("the folder deleted", timeout: 30) { try served.get("pages/back.html").status == 404 }
 
         // A broken file: the errors are sent, the last good page stays served.
         let good = try served.get("glossary/nps.html").body
         let problems = served.count("problems")
         try book.write("glossary/nps.md", "---\ntitle: [не закрыто\n---\nТекст.\n")
-        try served.wait("the problems event", timeout: 15) { served.count("problems") > problems }
+        try served.wait("the problems event", timeout: 30) { served.count("problems") > problems }
         #expect(served.eventText.contains("\"file\":\"content\\/glossary\\/nps.md\"") && served.eventText.contains("\"code\":\"invalid-yaml\""))
         #expect(served.eventText.contains("\"line\":"))
         #expect(try served.get("glossary/nps.html").body == good)
@@ -148,13 +148,13 @@ struct ServeTests {
         // The fix: a reload, and the site equals what a full build writes.
         reloads = served.count("reload")
         try book.write("glossary/nps.md", "---\ntitle: NPS\naliases: [индекс лояльности]\n---\nИндекс готовности рекомендовать.\n")
-        try served.wait("the fix", timeout: 15) { served.count("reload") > reloads }
+        try served.wait("the fix", timeout: 30) { served.count("reload") > reloads }
         let full = book.root.appendingPathComponent("full")
         #expect(try Executable.run(["build", "--quiet", "--content", "content", "--output", full.path], in: book.root).status == 0)
         let fullSite = try tree(full)
         // The search index follows the pages: wait for it, then compare every file.
         let fullIndex = String(decoding: try #require(fullSite["/search/index.js"]), as: UTF8.self)
-        try served.wait("the search index", timeout: 15) { try served.get("search/index.js").body == fullIndex }
+        try served.wait("the search index", timeout: 30) { try served.get("search/index.js").body == fullIndex }
         var compared = 0
         for (path, data) in fullSite where !path.hasSuffix("/.servicebook-output") {
             var expected = String(decoding: data, as: UTF8.self)
@@ -190,7 +190,7 @@ struct ServeTests {
         try process.run()
         defer { kill(process.processIdentifier, SIGKILL) }
         var port: String?
-        for _ in 0..<200 where port == nil {
+        for _ in 0..<600 where port == nil {
             Thread.sleep(forTimeInterval: 0.05)
             let text = (try? String(contentsOf: log, encoding: .utf8)) ?? ""
             port = BuiltSite.matches(#"http://127\.0\.0\.1:([0-9]+)/"#, in: text).first
@@ -211,6 +211,6 @@ struct ServeTests {
         let served = try Served(book, arguments: ["--theme", "theme"])
         #expect(try served.get("assets/style.css").body.contains("color: red"))
         try "body { color: blue; }\n".write(to: theme.appendingPathComponent("style.css"), atomically: false, encoding: .utf8)
-        try served.wait("the new style", timeout: 15) { try served.get("assets/style.css").body.contains("color: blue") }
+        try served.wait("the new style", timeout: 30) { try served.get("assets/style.css").body.contains("color: blue") }
     }
 }

@@ -64,15 +64,18 @@
     return root + doc.u + (words.length ? '?h=' + encodeURIComponent(words.join(' ')) : '');
   }
   function where(doc) { return [doc.c, doc.r].filter(Boolean).join(' · '); }
-  function resultBody(doc, found, into) {
-    var badge = element('span', 'kind-badge kind-' + doc.k, kindLabel(doc.k));
-    var title = marked(S.marks(doc.t, found.highlight), element('span', 'search-title'));
-    into.appendChild(badge);
+  /* A result's badge, title, breadcrumb and snippet, appended to `into`; returns the title.
+     On the results page (`page`) the title is a link, the rest paragraphs, the snippet longer. */
+  function resultBody(doc, found, into, page) {
+    var block = page ? 'p' : 'span';
+    var title = marked(S.marks(doc.t, found.highlight), element(page ? 'a' : 'span', 'search-title'));
+    if (page) title.href = resultURL(doc, found.highlight);
+    into.appendChild(element('span', 'kind-badge kind-' + doc.k, kindLabel(doc.k)));
     into.appendChild(document.createTextNode(' '));
     into.appendChild(title);
-    if (where(doc)) into.appendChild(element('span', 'search-crumb', where(doc)));
-    into.appendChild(marked(S.snippet(doc.x, found.highlight), element('span', 'search-snippet')));
-    return into;
+    if (where(doc)) into.appendChild(element(block, 'search-crumb', where(doc)));
+    into.appendChild(marked(S.snippet(doc.x, found.highlight, page ? 260 : 180), element(block, 'search-snippet')));
+    return title;
   }
   function searchPage(query, kind) {
     return root + 'search.html?q=' + encodeURIComponent(query) + (kind ? '&kind=' + kind : '');
@@ -110,8 +113,7 @@
       li.setAttribute('role', 'option');
       li.setAttribute('aria-selected', 'false');
       li.setAttribute('data-url', resultURL(doc, found.highlight));
-      resultBody(doc, found, li);
-      var title = li.querySelector('.search-title');
+      var title = resultBody(doc, found, li, false);
       title.id = li.id + '-title';
       li.setAttribute('aria-labelledby', title.id);
       list.appendChild(li);
@@ -210,14 +212,7 @@
         if (run !== state.run) return;
         docs.filter(Boolean).forEach(function (doc) {
           var li = element('li', 'search-result');
-          var a = element('a', 'search-title');
-          a.href = resultURL(doc, found.highlight);
-          marked(S.marks(doc.t, found.highlight), a);
-          li.appendChild(element('span', 'kind-badge kind-' + doc.k, kindLabel(doc.k)));
-          li.appendChild(document.createTextNode(' '));
-          li.appendChild(a);
-          if (where(doc)) li.appendChild(element('p', 'search-crumb', where(doc)));
-          li.appendChild(marked(S.snippet(doc.x, found.highlight, 260), element('p', 'search-snippet')));
+          var a = resultBody(doc, found, li, true);
           results.appendChild(li);
           if (focusFirst === true) { a.focus(); focusFirst = false; }
         });
