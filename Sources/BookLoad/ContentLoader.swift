@@ -39,10 +39,12 @@ public enum ContentLoader {
         let prefix = display.hasSuffix("/") ? display : display + "/"
         let root = URL(fileURLWithPath: folder).standardizedFileURL.resolvingSymlinksInPath().path
 
+        Probe.mark("load-start")
         var files: [String] = []
         var assets = Set<String>()
         walk(root: root, relative: "", files: &files, diagnostics: &diagnostics, prefix: prefix)
         files.sort()
+        Probe.mark("walk")
 
         // Classify.
         struct Job { let path: String; let kind: Kind }
@@ -83,6 +85,7 @@ public enum ContentLoader {
                 }
             }
         }
+        Probe.mark("read")
         cache?.commit()
         var documents: [SourceDocument] = []
         var sources: [String: String] = [:]
@@ -92,6 +95,7 @@ public enum ContentLoader {
             if let text = result.text { sources[prefix + result.path] = text }
         }
 
+        Probe.mark("assemble")
         // book.yml.
         var config = BookConfig(title: "")
         let bookDisplay = prefix + "book.yml"

@@ -21,6 +21,7 @@ public enum ModelBuilder {
     /// - Parameter assets: paths (relative to the content folder) of files that are not
     ///   documents, which body links may point at.
     public static func build(config: BookConfig, documents: [SourceDocument], assets: Set<String> = []) -> (Book, [Diagnostic]) {
+        Probe.mark("model-start")
         var diagnostics: [Diagnostic] = []
         let documents = documents.sorted { $0.path < $1.path }
 
@@ -49,6 +50,7 @@ public enum ModelBuilder {
             unique.append(doc)
         }
 
+        Probe.mark("ids")
         // Front matter -> entities.
         var entities: [EntityKey: Entity] = [:]
         for (entity, found) in unique.parallelMap({ doc in doc.frontMatter.map { decode(doc, $0) } ?? (nil, []) }) {
@@ -56,6 +58,7 @@ public enum ModelBuilder {
             if let entity { entities[entity.key] = entity }
         }
 
+        Probe.mark("decode")
         // References.
         var index = BookIndex()
         var backlinks: [EntityKey: Set<Backlink>] = [:]
@@ -82,6 +85,7 @@ public enum ModelBuilder {
             }
         }
 
+        Probe.mark("refs")
         // Body links.
         let resolver = LinkResolver(documents: unique, assets: assets)
         var links: [String: [(link: BodyLink, target: ResolvedLink)]] = [:]
@@ -111,11 +115,14 @@ public enum ModelBuilder {
             }
             links[doc.path] = resolved
         }
+        Probe.mark("links")
         index.backlinks = backlinks.mapValues { $0.sorted() }
 
         derive(&index, entities)
+        Probe.mark("derive")
         let book = Book(config: config, entities: entities, documents: documents, index: index, links: links,
                         linkResolver: resolver, assets: assets)
+        Probe.mark("bookinit")
         return (book, diagnostics)
     }
 

@@ -70,10 +70,10 @@ extension SiteRenderer {
         return ["title": title, "groups": groups]
     }
 
-    func entityContext(_ entity: Entity, _ html: [EntityKey: [String]]) -> [String: Any] {
+    func entityContext(_ entity: Entity) -> [String: Any] {
         var c: [String: Any] = [
             "kind": entity.kind.rawValue, "kindLabel": kindLabel(entity.kind), "title": entity.title,
-            "body": html[entity.key]?.first ?? "",
+            "body": bodies.html(entity).first ?? "",
         ]
         if let summary = entity.summary, !summary.isEmpty { c["summary"] = summary }
 
@@ -93,7 +93,7 @@ extension SiteRenderer {
         var seen = Set<EntityKey>()
         let backlinks = (book.index.backlinks[entity.key] ?? []).filter { seen.insert($0.from).inserted }
             .compactMap { book[$0.from] }
-            .sorted { $0.kind != $1.kind ? $0.kind < $1.kind : sortKeys[$0.key]! < sortKeys[$1.key]! }
+            .sorted { $0.kind != $1.kind ? $0.kind < $1.kind : collation.key($0.title) < collation.key($1.title) }
             .map { from -> [String: Any] in
                 var l = link(from.key)
                 l["kind"] = from.kind.rawValue
@@ -109,7 +109,7 @@ extension SiteRenderer {
                 fact("participants", links: links(step.participants, .role)),
                 fact("channel", text: channel(step.channel)), fact("timing", text: step.timing),
             ])
-            embed(scripts: step.scripts, standards: step.standards, html: html, into: &c)
+            embed(scripts: step.scripts, standards: step.standards, into: &c)
             setList(&c, "items", links(step.situations, .situation), flag: "hasSituations")
             let placements = book.index.placements[entity.id] ?? []
             let crumbs: [[String: Any]] = placements.compactMap { p in
@@ -134,7 +134,7 @@ extension SiteRenderer {
                 fact("severity", text: situation.severity.map { s["severity_\($0.rawValue)"] ?? $0.rawValue }),
                 fact("channel", text: channel(situation.channel)),
             ])
-            embed(scripts: situation.scripts, standards: situation.standards, html: html, into: &c)
+            embed(scripts: situation.scripts, standards: situation.standards, into: &c)
         case .role(let role):
             withFacts(&c, [fact("reportsTo", links: links(role.reportsTo.map { [$0] } ?? [], .role))])
             roleHandbook(entity, &c)
@@ -329,13 +329,14 @@ extension SiteRenderer {
         return ["items": items, "warnings": warnings, "hasWarnings": !warnings.isEmpty]
     }
 
-    func printPage(_ html: [EntityKey: [String]]) -> [String: Any] {
+    func printPage() -> [String: Any] {
+        bodies.renderAll(Kind.allCases.flatMap { book.all($0) })
         func part(_ kind: Kind, _ entities: [Entity]) -> [String: Any]? {
             guard !entities.isEmpty else { return nil }
             return ["id": "sb:part-\(kind.folder)", "title": s["index_\(kind.rawValue)"] ?? kind.folder,
                     "entities": entities.map { entity -> [String: Any] in
                         var c: [String: Any] = ["anchor": Paths.printAnchor(entity.key), "title": entity.title,
-                                                "body": html[entity.key]?[1] ?? ""]
+                                                "body": bodies.html(entity)[1]]
                         if let summary = entity.summary, !summary.isEmpty { c["summary"] = summary }
                         switch entity.details {
                         case .step(let step):

@@ -1,51 +1,125 @@
 import BookModel
 import Foundation
 
-/// What `serve` keeps from one build to the next so that a rebuild renders again only what
-/// changed: each page's HTML with a fingerprint of everything it was rendered from (template,
-/// context, navigation, interface strings), and each body's HTML with a fingerprint of its
-/// Markdown, its links' targets and the glossary. A page whose fingerprint is unchanged is
-/// taken as it was; the result is the same as a full build (a test compares them).
+/// What `serve` keeps from one build to the next: each entity body's HTML with a fingerprint of
+/// what it was rendered from (its Markdown, where its links lead, the glossary), and the sort
+/// keys of titles. Pages themselves are rendered when asked for (`LazySite`); a body whose
+/// fingerprint is unchanged is taken as it was. The result equals a full build (a test compares
+/// them).
 public final class RenderCache: @unchecked Sendable {
     private let lock = NSLock()
-    private var pages: [String: (Fingerprint, [UInt8])] = [:]
-    private var nextPages: [String: (Fingerprint, [UInt8])] = [:]
     private var bodies: [EntityKey: (Fingerprint, [String])] = [:]
-    private var nextBodies: [EntityKey: (Fingerprint, [String])] = [:]
-    /// Pages and bodies rendered, and taken from the cache, in the last build.
+    private var collations: [Language: CollationCache] = [:]
+    /// Bodies rendered, and taken from the cache, since the cache was made.
     public private(set) var rendered = 0, reused = 0
 
     public init() {}
 
-    func page(_ path: String, _ fingerprint: Fingerprint, render: () -> [UInt8]?) -> [UInt8]? {
-        if let known = lock.withLock({ pages[path] }), known.0 == fingerprint {
-            lock.withLock { nextPages[path] = known; reused += 1 }
-            return known.1
-        }
-        guard let bytes = render() else { return nil }
-        lock.withLock { nextPages[path] = (fingerprint, bytes); rendered += 1 }
-        return bytes
-    }
-
     func body(_ key: EntityKey, _ fingerprint: Fingerprint, render: () -> [String]) -> [String] {
         if let known = lock.withLock({ bodies[key] }), known.0 == fingerprint {
-            lock.withLock { nextBodies[key] = known }
+            lock.withLock { reused += 1 }
             return known.1
         }
         let html = render()
-        lock.withLock { nextBodies[key] = (fingerprint, html) }
+        lock.withLock { bodies[key] = (fingerprint, html); rendered += 1 }
         return html
     }
 
-    /// Starts a build: counts from zero.
-    func begin() { lock.withLock { rendered = 0; reused = 0 } }
-
-    /// Ends a build: what it did not use is forgotten.
-    func commit() {
+    func collation(_ language: Language) -> CollationCache {
         lock.withLock {
-            pages = nextPages; nextPages = [:]
-            bodies = nextBodies; nextBodies = [:]
+            if let known = collations[language] { return known }
+            let made = CollationCache(language: language)
+            collations[language] = made
+            return made
         }
+    }
+}
+
+/// Sort keys of titles, computed once per title and kept.
+final class CollationCache: @unchecked Sendable {
+    let language: Language
+    private let lock = NSLock()
+    private var known: [String: Collation.Key] = [:]
+
+    init(language: Language) { self.language = language }
+
+    func key(_ title: String) -> Collation.Key { keys([title])[0] }
+
+    func keys(_ titles: [String]) -> [Collation.Key] {
+        var found = lock.withLock { titles.map { known[$0] } }
+        let missing = found.indices.filter { found[$0] == nil }
+        guard !missing.isEmpty else { return found.map { $0! } }
+        let computed = missing.parallelMap { Collation.key(titles[$0], language: language) }
+        lock.withLock {
+            for (i, key) in zip(missing, computed) { known[titles[i]] = key; found[i] = key }
+        }
+        return found.map { $0! }
+    }
+}
+
+/// Entity bodies as HTML, each rendered once, when first asked for: for its own page, for the
+/// print page, and (scripts) for the pages that embed it.
+final class BodyStore: @unchecked Sendable {
+    private let renderer: BodyRenderer
+    private let cache: RenderCache?
+    private let lock = NSLock()
+    private var done: [EntityKey: [String]] = [:]
+    private var glossaryPrint: Fingerprint?
+
+    init(renderer: BodyRenderer, cache: RenderCache?) {
+        self.renderer = renderer
+        self.cache = cache
+    }
+
+    func html(_ entity: Entity) -> [String] {
+        if let known = lock.withLock({ done[entity.key] }) { return known }
+        let html = make(entity)
+        lock.withLock { done[entity.key] = html }
+        return html
+    }
+
+    /// Renders every body not rendered yet, on every core.
+    func renderAll(_ entities: [Entity]) {
+        let missing = lock.withLock { entities.filter { done[$0.key] == nil } }
+        let made = missing.parallelMap(make)
+        lock.withLock { for (entity, html) in zip(missing, made) { done[entity.key] = html } }
+    }
+
+    private func make(_ entity: Entity) -> [String] {
+        func render() -> [String] {
+            var styles = [BodyStyle.ownPage, BodyStyle(links: .onePage, idPrefix: Paths.printAnchor(entity.key) + "--", headingShift: 2)]
+            if entity.kind == .script {
+                styles.append(BodyStyle(links: .pages(depth: 1), idPrefix: Paths.printAnchor(entity.key) + "--", headingShift: 1,
+                                        linksTerms: false))
+            }
+            return renderer.render(entity, styles: styles)
+        }
+        guard let cache else { return render() }
+        return cache.body(entity.key, fingerprint(entity), render: render)
+    }
+
+    /// What an entity's body HTML depends on: its Markdown, where its links lead, the glossary.
+    private func fingerprint(_ entity: Entity) -> Fingerprint {
+        var fingerprint = glossary()
+        fingerprint.add(entity.key.description)
+        fingerprint.add(entity.source.body)
+        for link in entity.source.markdown.links {
+            fingerprint.add(link.destination)
+            fingerprint.add(String(describing: renderer.book.linkResolver.resolve(link.destination, from: entity.source)))
+        }
+        return fingerprint
+    }
+
+    /// What every body's term links depend on: each term's id, title, aliases and summary.
+    private func glossary() -> Fingerprint {
+        if let known = lock.withLock({ glossaryPrint }) { return known }
+        var fingerprint = Fingerprint()
+        for term in renderer.book.all(.term) {
+            fingerprint.add(term.id); fingerprint.add(term.title); fingerprint.add(term.summary ?? "")
+            fingerprint.add(any: term.term?.aliases ?? [])
+        }
+        lock.withLock { glossaryPrint = fingerprint }
+        return fingerprint
     }
 }
 

@@ -49,166 +49,133 @@ public struct RenderError: Error, CustomStringConvertible {
     public let description: String
 }
 
-/// Renders every page of the handbook from the model and the theme.
+/// A page of the site before it is rendered: where it goes, its template, and how to make its
+/// context (evaluated only when the page is rendered).
+struct PagePlan {
+    let path: String
+    let depth: Int
+    let template: String
+    let title: String
+    let context: () -> [String: Any]
+}
+
+/// Renders the pages of the handbook from the model and the theme: every page at once (`render`,
+/// for `build`), or one page when it is asked for (`LazySite`, for `serve`).
 public struct SiteRenderer {
     let book: Book
     let theme: Theme
     let s: [String: String]
     let completeness: [CompletenessRow]
     let warnings: [WarningRow]
-    let bodies: BodyRenderer
     let library: MustacheLibrary
-    /// Every entity's title as a sort key of the book's language, computed once.
-    let sortKeys: [EntityKey: Collation.Key]
+    /// Entity bodies as HTML, rendered when first needed.
+    let bodies: BodyStore
+    /// Titles as sort keys of the book's language.
+    let collation: CollationCache
+    /// The sidebar at depth 0 and 1.
+    let navs: [String]
+    /// Mustache looks values up by casting to [String: Any]: it gets dictionaries that already
+    /// are of that type (casting a [String: String] copies the whole dictionary on every lookup).
+    let strings: [String: Any]
+    let bookInfo: [String: Any]
 
     /// The content folder's name, for paths shown in the site ("content/steps/x.md").
     let contentName: String
-    /// Pages and bodies of the previous build, for `serve` (nil: render everything).
-    let cache: RenderCache?
 
+    /// - Parameter cache: what an earlier build of the same book rendered (`serve`): bodies whose
+    ///   Markdown, link targets and glossary are unchanged are taken from it.
     public init(book: Book, theme: Theme, contentName: String = "content", completeness: [CompletenessRow] = [],
                 warnings: [WarningRow] = [], cache: RenderCache? = nil) throws {
         self.book = book
-        self.cache = cache
         self.contentName = contentName
         self.theme = theme
         s = try theme.strings(book.config.language.rawValue)
         library = try theme.library(strings: s)
-        let all = Kind.allCases.flatMap { book.all($0) }
-        let language = book.config.language
-        sortKeys = Dictionary(uniqueKeysWithValues: zip(all.map(\.key), all.parallelMap { Collation.key($0.title, language: language) }))
+        Probe.mark("library")
+        collation = cache?.collation(book.config.language) ?? CollationCache(language: book.config.language)
         self.completeness = completeness
         self.warnings = warnings
-        bodies = BodyRenderer(book: book)
+        bodies = BodyStore(renderer: BodyRenderer(book: book), cache: cache)
+        Probe.mark("bodyrenderer")
+        strings = s
+        var info: [String: Any] = ["title": book.config.title]
+        if let v = book.config.organization { info["organization"] = v }
+        if let v = book.config.description { info["description"] = v }
+        if let v = book.config.edition { info["edition"] = v }
+        bookInfo = info
+        navs = [SiteRenderer.navigation(book: book, s: s, depth: 0), SiteRenderer.navigation(book: book, s: s, depth: 1)]
+        Probe.mark("navs")
     }
 
     /// Every page and asset of the site, sorted by path, and how long the stages took.
     public func render() throws -> (files: [OutputFile], times: StageTimes) {
         var times = StageTimes()
-        cache?.begin()
-        let navs = [navigation(depth: 0), navigation(depth: 1)]
-        // Bodies: each entity's own page, plus the print page's version; scripts also embedded.
-        let entities = Kind.allCases.flatMap { book.all($0) }
-        let glossary = glossaryFingerprint()
-        let rendered = entities.parallelMap { entity -> [String] in
-            guard let cache else { return renderBody(entity) }
-            return cache.body(entity.key, bodyFingerprint(entity, glossary: glossary)) { renderBody(entity) }
-        }
-        func renderBody(_ entity: Entity) -> [String] {
-            var styles = [BodyStyle.ownPage, BodyStyle(links: .onePage, idPrefix: Paths.printAnchor(entity.key) + "--", headingShift: 2)]
-            if entity.kind == .script {
-                styles.append(BodyStyle(links: .pages(depth: 1), idPrefix: Paths.printAnchor(entity.key) + "--", headingShift: 1,
-                                        linksTerms: false))
-            }
-            return bodies.render(entity, styles: styles)
-        }
+        bodies.renderAll(Kind.allCases.flatMap { book.all($0) })
         times.mark("bodies")
-        var html: [EntityKey: [String]] = [:]
-        for (entity, versions) in zip(entities, rendered) { html[entity.key] = versions }
-
-        // The largest single pages first, so that they start while the many small ones fill the other cores.
-        var pages: [(path: String, depth: Int, template: String, title: String, context: [String: Any])] = []
-        pages.append(("print.html", 0, "print", s["print"] ?? "", printPage(html)))
-        pages.append(("matrix.html", 0, "matrix", s["matrix"] ?? "", matrix()))
-        pages.append(("phrasebook.html", 0, "phrasebook", s["phrasebook"] ?? "", phrasebook()))
-        pages.append(("index.html", 0, "home", book.config.title, home()))
-        for kind in Kind.allCases {
-            pages.append((Paths.index(kind), 1, "list", s["index_\(kind.rawValue)"] ?? kind.folder, index(kind)))
-        }
-        let contexts = entities.parallelMap { entityContext($0, html) }
-        for (entity, context) in zip(entities, contexts) {
-            pages.append((Paths.page(entity.key), 1, template(for: entity.kind), entity.title, context))
-        }
-        for journey in book.all(.journey) {
-            pages.append((Paths.checklist(journey.id), 1, "checklist", "\(s["checklist"] ?? "") — \(journey.title)", checklist(journey)))
-        }
-        pages.append((Paths.checklistIndex, 1, "list", s["checklists"] ?? "", [
-            "title": s["checklists"] ?? "",
-            "groups": [["items": book.all(.journey).map { item(Paths.relative(Paths.checklist($0.id), depth: 1), $0.title) }]],
-        ]))
-        pages.append(("completeness.html", 0, "completeness", s["completeness"] ?? "", completenessPage()))
-        pages.append(("search.html", 0, "search", s["search"] ?? "", [:]))
-
-        times.mark("contexts")
-        // Mustache looks values up by casting to [String: Any]: hand it one that is already of that
-        // type (casting a [String: String] copies the whole dictionary on every lookup).
-        let strings: [String: Any] = s
-        let bookInfo: [String: Any] = bookContext()
-        var shared = Fingerprint()
-        if cache != nil {
-            for path in theme.files.keys.sorted() { shared.add(path); shared.add(any: String(decoding: theme.files[path]!, as: UTF8.self)) }
-            shared.add(any: navs)
-            shared.add(any: strings)
-            shared.add(any: bookInfo)
-            shared.add(book.config.language.rawValue)
-        }
-        let outputs = try pages.parallelMap { page -> Result<OutputFile, RenderError> in
-            func renderPage() -> Result<[UInt8], RenderError> {
-                var context = SiteRenderer.prepared(page.context)
-                context["s"] = strings
-                context["root"] = Paths.relative("", depth: page.depth)
-                context["book"] = bookInfo
-                guard let content = library.render(context, withTemplate: page.template) else {
-                    return .failure(RenderError(description: "the theme has no template \"\(page.template)\""))
-                }
-                let nav = SiteRenderer.markCurrent(navs[page.depth], href: Paths.relative(page.path, depth: page.depth))
-                let layout: [String: Any] = [
-                    "s": strings, "root": Paths.relative("", depth: page.depth), "book": bookInfo,
-                    "lang": book.config.language.rawValue, "pageTitle": page.title, "nav": nav, "content": content,
-                    "bodyClass": page.template, "description": (page.context["summary"] as? String) ?? book.config.description ?? "",
-                ]
-                guard let full = library.render(layout, withTemplate: "layout") else {
-                    return .failure(RenderError(description: "the theme has no template \"layout\""))
-                }
-                return .success(Array(full.utf8))
-            }
-            guard let cache else { return renderPage().map { OutputFile(path: page.path, bytes: $0) } }
-            var fingerprint = shared
-            fingerprint.add(page.path); fingerprint.add(page.depth); fingerprint.add(page.template); fingerprint.add(page.title)
-            fingerprint.add(any: page.context)
-            var failure: RenderError?
-            let bytes = cache.page(page.path, fingerprint) {
-                switch renderPage() {
-                case .success(let bytes): return bytes
-                case .failure(let error): failure = error; return nil
-                }
-            }
-            if let failure { return .failure(failure) }
-            return .success(OutputFile(path: page.path, bytes: bytes ?? []))
-        }.map { try $0.get() }
-        times.mark("templates")
-        cache?.commit()
-        let assets = theme.assets.map { OutputFile(path: $0.path, bytes: $0.bytes) }
-        let all = (outputs + assets).sorted { $0.path < $1.path }
+        let outputs = try plans().parallelMap { plan in renderPage(plan).map { OutputFile(path: plan.path, bytes: $0) } }
+            .map { try $0.get() }
+        times.mark("pages")
+        let all = (outputs + theme.assets.map { OutputFile(path: $0.path, bytes: $0.bytes) }).sorted { $0.path < $1.path }
         if let clash = zip(all, all.dropFirst()).first(where: { $0.path == $1.path }) {
             throw RenderError(description: "two pages would be written to \(clash.0.path)")
         }
         return (all, times)
     }
 
+    /// Every page of the site, the largest first (so that in a full build they start while the
+    /// many small ones fill the other cores).
+    func plans() -> [PagePlan] {
+        var pages: [PagePlan] = []
+        func add(_ path: String, _ depth: Int, _ template: String, _ title: String, _ context: @escaping () -> [String: Any]) {
+            pages.append(PagePlan(path: path, depth: depth, template: template, title: title, context: context))
+        }
+        add("print.html", 0, "print", s["print"] ?? "") { printPage() }
+        add("matrix.html", 0, "matrix", s["matrix"] ?? "") { matrix() }
+        add("phrasebook.html", 0, "phrasebook", s["phrasebook"] ?? "") { phrasebook() }
+        add("index.html", 0, "home", book.config.title) { home() }
+        for kind in Kind.allCases {
+            add(Paths.index(kind), 1, "list", s["index_\(kind.rawValue)"] ?? kind.folder) { index(kind) }
+        }
+        for kind in Kind.allCases {
+            for entity in book.all(kind) {
+                add(Paths.page(entity.key), 1, template(for: entity.kind), entity.title) { entityContext(entity) }
+            }
+        }
+        for journey in book.all(.journey) {
+            add(Paths.checklist(journey.id), 1, "checklist", "\(s["checklist"] ?? "") — \(journey.title)") { checklist(journey) }
+        }
+        add(Paths.checklistIndex, 1, "list", s["checklists"] ?? "") { [
+            "title": s["checklists"] ?? "",
+            "groups": [["items": book.all(.journey).map { item(Paths.relative(Paths.checklist($0.id), depth: 1), $0.title) }]],
+        ] }
+        add("completeness.html", 0, "completeness", s["completeness"] ?? "") { completenessPage() }
+        add("search.html", 0, "search", s["search"] ?? "") { [:] }
+        return pages
+    }
+
+    /// One page: its template inside the layout.
+    func renderPage(_ page: PagePlan) -> Result<[UInt8], RenderError> {
+        let pageContext = page.context()
+        var context = SiteRenderer.prepared(pageContext)
+        context["s"] = strings
+        context["root"] = Paths.relative("", depth: page.depth)
+        context["book"] = bookInfo
+        guard let content = library.render(context, withTemplate: page.template) else {
+            return .failure(RenderError(description: "the theme has no template \"\(page.template)\""))
+        }
+        let nav = SiteRenderer.markCurrent(navs[page.depth], href: Paths.relative(page.path, depth: page.depth))
+        let layout: [String: Any] = [
+            "s": strings, "root": Paths.relative("", depth: page.depth), "book": bookInfo,
+            "lang": book.config.language.rawValue, "pageTitle": page.title, "nav": nav, "content": content,
+            "bodyClass": page.template, "description": (pageContext["summary"] as? String) ?? book.config.description ?? "",
+        ]
+        guard let full = library.render(layout, withTemplate: "layout") else {
+            return .failure(RenderError(description: "the theme has no template \"layout\""))
+        }
+        return .success(Array(full.utf8))
+    }
+
     // MARK: - Helpers
-
-    /// What every body's term links depend on: each term's id, title, aliases and summary.
-    func glossaryFingerprint() -> Fingerprint {
-        var fingerprint = Fingerprint()
-        for term in book.all(.term) {
-            fingerprint.add(term.id); fingerprint.add(term.title); fingerprint.add(term.summary ?? "")
-            fingerprint.add(any: term.term?.aliases ?? [])
-        }
-        return fingerprint
-    }
-
-    /// What an entity's body HTML depends on: its Markdown, where its links lead, the glossary.
-    func bodyFingerprint(_ entity: Entity, glossary: Fingerprint) -> Fingerprint {
-        var fingerprint = glossary
-        fingerprint.add(entity.key.description)
-        fingerprint.add(entity.source.body)
-        for link in entity.source.markdown.links {
-            fingerprint.add(link.destination)
-            fingerprint.add(String(describing: book.linkResolver.resolve(link.destination, from: entity.source)))
-        }
-        return fingerprint
-    }
 
     func template(for kind: Kind) -> String {
         switch kind {
@@ -218,14 +185,6 @@ public struct SiteRenderer {
         case .role: "role"
         default: "entity"
         }
-    }
-
-    func bookContext() -> [String: Any] {
-        var c: [String: Any] = ["title": book.config.title]
-        if let v = book.config.organization { c["organization"] = v }
-        if let v = book.config.description { c["description"] = v }
-        if let v = book.config.edition { c["edition"] = v }
-        return c
     }
 
     func kindLabel(_ kind: Kind) -> String { s["kind_\(kind.rawValue)"] ?? kind.rawValue }
@@ -277,8 +236,8 @@ public struct SiteRenderer {
     }
 
     /// The scripts (in full) and standards (with their checks) shown on a step or situation page.
-    func embed(scripts: [Reference], standards: [Reference], html: [EntityKey: [String]], into c: inout [String: Any]) {
-        setList(&c, "scripts", scripts.compactMap { book.resolve($0, as: .script) }.map { scriptContext($0.key, html: html) },
+    func embed(scripts: [Reference], standards: [Reference], into c: inout [String: Any]) {
+        setList(&c, "scripts", scripts.compactMap { book.resolve($0, as: .script) }.map { scriptContext($0) },
                 flag: "hasScripts")
         setList(&c, "standards", standards.compactMap { book.resolve($0, as: .standard) }.map { standardContext($0.key) },
                 flag: "hasStandards")
@@ -312,12 +271,12 @@ public struct SiteRenderer {
         (script?.phrases ?? []).map { ["avoid": $0.avoid, "say": $0.say] }
     }
 
-    func scriptContext(_ key: EntityKey, html: [EntityKey: [String]], depth: Int = 1) -> [String: Any] {
-        var c = link(key, depth: depth)
-        let list = phrases(book[key]?.script)
+    func scriptContext(_ script: Entity, depth: Int = 1) -> [String: Any] {
+        var c = link(script.key, depth: depth)
+        let list = phrases(script.script)
         c["phrases"] = list
         c["hasPhrases"] = !list.isEmpty
-        c["body"] = html[key]?.last ?? ""
+        c["body"] = bodies.html(script).last ?? ""
         return c
     }
 
@@ -374,16 +333,16 @@ public struct SiteRenderer {
 
     /// The sidebar, rendered once per depth (pages differ only by which link is current).
     /// It stays small however large the book: at most `navJourneys` journeys, then a link to all.
-    func navigation(depth: Int) -> String {
+    static func navigation(book: Book, s: [String: String], depth: Int) -> String {
         func a(_ path: String, _ title: String) -> String {
             "<a href=\"\(Paths.relative(path, depth: depth))\">\(SiteRenderer.escape(title))</a>"
         }
         let journeys = book.all(.journey)
         var out = "<h2>\(SiteRenderer.escape(s["journeys"] ?? ""))</h2>\n<ul>\n"
-        for journey in journeys.prefix(SiteRenderer.navJourneys) {
+        for journey in journeys.prefix(navJourneys) {
             out += "<li>\(a(Paths.page(journey.key), journey.title))</li>\n"
         }
-        if journeys.count > SiteRenderer.navJourneys {
+        if journeys.count > navJourneys {
             out += "<li>\(a(Paths.index(.journey), "\(s["allJourneys"] ?? "") (\(journeys.count))"))</li>\n"
         }
         out += "</ul>\n<h2>\(SiteRenderer.escape(s["sections"] ?? ""))</h2>\n<ul>\n"
@@ -406,7 +365,6 @@ public struct SiteRenderer {
     static let navJourneys = 12
 
     func sorted(_ entities: [Entity]) -> [Entity] {
-        let language = book.config.language
-        return entities.map { (sortKeys[$0.key] ?? Collation.key($0.title, language: language), $0) }.sorted { $0.0 < $1.0 }.map(\.1)
+        collation.keys(entities.map(\.title)).enumerated().sorted { $0.element < $1.element }.map { entities[$0.offset] }
     }
 }

@@ -61,29 +61,11 @@ extension Pipeline {
     }
 
     /// render → search for a checked book without errors: every file of the site, by path (in
-    /// memory; `build` writes them, `serve` serves them), and the stages' times.
+    /// memory; `build` writes them), and the stages' times.
     public static func site(_ checked: Checked, content folder: String, display: String? = nil, theme: String? = nil,
-                            cache: RenderCache? = nil, search: Bool = true, progress: (String) -> Void = { _ in }) throws -> (files: [(path: String, bytes: [UInt8])], times: StageTimes) {
-        let loadedTheme: Theme
-        do {
-            loadedTheme = try Theme(overrides: theme ?? bookTheme(checked, content: folder))
-        } catch {
-            throw BuildError(description: "\(error)")
-        }
+                            search: Bool = true, progress: (String) -> Void = { _ in }) throws -> (files: [(path: String, bytes: [UInt8])], times: StageTimes) {
+        let renderer = try self.renderer(checked, content: folder, display: display, theme: theme, cache: nil)
         progress("rendering")
-        // Paths in the site (edit links, warnings) are "content/steps/x.md" however --content was
-        // typed, so that the same book gives the same site on every machine.
-        let contentName = URL(fileURLWithPath: folder).standardizedFileURL.lastPathComponent
-        let shown = display ?? folder
-        let prefix = shown.hasSuffix("/") ? shown : shown + "/"
-        let renderer = try SiteRenderer(
-            book: checked.book, theme: loadedTheme, contentName: contentName,
-            completeness: checked.report.completeness.map { CompletenessRow(rule: $0.rule, satisfied: $0.satisfied, total: $0.total) },
-            warnings: checked.report.diagnostics.filter { $0.severity == .warning }.map { d in
-                var location = d.location
-                if location.file.hasPrefix(prefix) { location.file = contentName + "/" + location.file.dropFirst(prefix.count) }
-                return WarningRow(location: location.description, code: d.code.rawValue, message: d.message)
-            }, cache: cache)
         var times = checked.times
         let rendered = try renderer.render()
         times.append(rendered.times)
@@ -93,12 +75,7 @@ extension Pipeline {
             files += searchFiles(checked)
             times.mark("search")
         }
-        // Files the bodies link to (images, PDFs) go to files/; files nothing links to stay private.
-        var linked = Set<String>()
-        for resolved in checked.book.links.values {
-            for case (_, .asset(let path)) in resolved { linked.insert(path) }
-        }
-        for asset in linked.sorted() {
+        for asset in linkedAssets(checked) {
             let source = URL(fileURLWithPath: folder).appendingPathComponent(asset).path
             guard let bytes = ContentLoader.readBytes(source) else {
                 throw BuildError(description: "cannot read \(source)")
@@ -106,5 +83,57 @@ extension Pipeline {
             files.append((path: "files/" + asset, bytes: bytes))
         }
         return (files, times)
+    }
+
+    /// The site of a checked book without errors, rendered a page at a time when asked for
+    /// (`serve`); bodies unchanged since the build that filled `cache` are reused.
+    public static func lazySite(_ checked: Checked, content folder: String, display: String? = nil, theme: String? = nil,
+                                cache: RenderCache?) throws -> LazySite {
+        do {
+            return try LazySite(renderer(checked, content: folder, display: display, theme: theme, cache: cache))
+        } catch let error as RenderError {
+            throw BuildError(description: error.description)
+        }
+    }
+
+    /// The files the bodies link to (images, PDFs), relative to the content folder: they go to
+    /// `files/`; files nothing links to stay private.
+    public static func linkedAssets(_ checked: Checked) -> [String] {
+        var linked = Set<String>()
+        for resolved in checked.book.links.values {
+            for case (_, .asset(let path)) in resolved { linked.insert(path) }
+        }
+        return linked.sorted()
+    }
+
+    static func renderer(_ checked: Checked, content folder: String, display: String?, theme: String?,
+                         cache: RenderCache?) throws -> SiteRenderer {
+        Probe.mark("renderer-start")
+        let loadedTheme: Theme
+        do {
+            loadedTheme = try Theme(overrides: theme ?? bookTheme(checked, content: folder))
+        } catch {
+            throw BuildError(description: "\(error)")
+        }
+        // Paths in the site (edit links, warnings) are "content/steps/x.md" however --content was
+        // typed, so that the same book gives the same site on every machine.
+        Probe.mark("theme")
+        let contentName = URL(fileURLWithPath: folder).standardizedFileURL.lastPathComponent
+        let shown = display ?? folder
+        let prefix = shown.hasSuffix("/") ? shown : shown + "/"
+        do {
+            return try SiteRenderer(
+                book: checked.book, theme: loadedTheme, contentName: contentName,
+                completeness: checked.report.completeness.map { CompletenessRow(rule: $0.rule, satisfied: $0.satisfied, total: $0.total) },
+                warnings: checked.report.diagnostics.filter { $0.severity == .warning }.map { d in
+                    var location = d.location
+                    if location.file.hasPrefix(prefix) { location.file = contentName + "/" + location.file.dropFirst(prefix.count) }
+                    return WarningRow(location: location.description, code: d.code.rawValue, message: d.message)
+                }, cache: cache)
+        } catch let error as BuildError {
+            throw error
+        } catch {
+            throw BuildError(description: "\(error)")
+        }
     }
 }

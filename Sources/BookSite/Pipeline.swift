@@ -28,8 +28,10 @@ public enum Pipeline {
                                                           assets: loaded.assets)
         times.mark("model")
         let diagnostics = loaded.diagnostics + modelDiagnostics + Rules.run(book, today: today)
+        Probe.mark("rules")
         let completeness = Completeness.report(book, today: today)
         times.mark("check")
+        Probe.mark("completeness")
         let report = CheckReport(diagnostics: diagnostics, completeness: completeness,
                                  files: loaded.sources.count, content: display ?? folder, strict: strict,
                                  seconds: Date().timeIntervalSince(start))

@@ -42,7 +42,11 @@ public final class PreviewServer: @unchecked Sendable {
 
     public let options: Options
     private let lock = NSLock()
-    private var files: [String: [UInt8]] = [:]
+    /// The last good build's pages (rendered when asked for), its search index, and the files
+    /// its bodies link to (read from the content folder when asked for).
+    private var site: LazySite?
+    private var search: [String: [UInt8]] = [:]
+    private var linked: Set<String> = []
     private var problems: [[String: Any]] = []
     /// Counts the good builds: a page that reconnects after missing one reloads.
     private var generation = 0
@@ -51,7 +55,7 @@ public final class PreviewServer: @unchecked Sendable {
     private let searchQueue = DispatchQueue(label: "servicebook.search")
     private var subscribers: [UUID: AsyncStream<[UInt8]>.Continuation] = [:]
     private var server: HTTPServer?
-    /// The previous build's pages and bodies: a rebuild renders again only what changed.
+    /// The previous builds' bodies: a rebuild renders again only the bodies that changed.
     private let cache = RenderCache()
     /// The previous build's files: a rebuild reads and parses again only the changed ones.
     private let loaded = LoadCache()
@@ -65,7 +69,8 @@ public final class PreviewServer: @unchecked Sendable {
     // MARK: - Building
 
     /// Builds the book into memory. With errors the last good site stays and the open pages are
-    /// told; without, the new site is served and the open pages reload.
+    /// told; without, the new site is served and the open pages reload. Pages are rendered when
+    /// they are asked for, except the home page, rendered now so that a broken theme shows at once.
     @discardableResult
     public func rebuild() -> Outcome {
         let start = Date()
@@ -80,21 +85,23 @@ public final class PreviewServer: @unchecked Sendable {
                 publish(problems: list)
                 outcome = Outcome(checked: checked, pages: 0, seconds: Date().timeIntervalSince(start), failure: nil)
             } else {
-                // The pages first: the open pages reload as soon as they are ready. The search
-                // index follows (until then the previous one is served, whole).
-                let site = try Pipeline.site(checked, content: options.content, theme: options.theme, cache: cache, search: false)
-                var served: [String: [UInt8]] = [:]
-                for file in site.files {
-                    served[file.path] = file.path.hasSuffix(".html") ? PreviewServer.injectLiveScript(file.bytes) : file.bytes
+                var times = checked.times
+                let site = try Pipeline.lazySite(checked, content: options.content, theme: options.theme, cache: cache)
+                do {
+                    _ = try site.file("index.html")
+                } catch {
+                    throw Pipeline.BuildError(description: "\(error)")
                 }
-                let build = publish(site: served, keepingSearch: true)
+                times.mark("site")
+                let build = publish(site: site, linked: Set(Pipeline.linkedAssets(checked)))
+                // The search index follows (until then the previous one is served, whole).
                 searchQueue.async { [self] in
                     let search = Pipeline.searchFiles(checked)
                     publish(search: search, build: build)
                 }
-                var done = Outcome(checked: checked, pages: site.files.filter { $0.path.hasSuffix(".html") }.count,
+                var done = Outcome(checked: checked, pages: site.paths.filter { $0.hasSuffix(".html") }.count,
                                    seconds: Date().timeIntervalSince(start), failure: nil)
-                done.times = site.times
+                done.times = times
                 outcome = done
             }
         } catch {
@@ -113,15 +120,11 @@ public final class PreviewServer: @unchecked Sendable {
         return Array(page[..<at]) + liveScriptTag + Array(page[(at + head.count)...])
     }
 
-    /// Serves `site`; with `keepingSearch`, the previous search index stays until `publish(search:)`.
-    @discardableResult
-    private func publish(site: [String: [UInt8]], keepingSearch: Bool = false) -> Int {
+    /// Serves `site`; the previous search index stays until `publish(search:)`.
+    private func publish(site: LazySite, linked: Set<String>) -> Int {
         lock.lock()
-        var site = site
-        if keepingSearch {
-            for (path, bytes) in files where path.hasPrefix("search/") { site[path] = bytes }
-        }
-        files = site
+        self.site = site
+        self.linked = linked
         problems = []
         generation += 1
         let targets = Array(subscribers.values)
@@ -133,12 +136,11 @@ public final class PreviewServer: @unchecked Sendable {
     }
 
     /// Replaces the search index (all its files at once), unless a newer build has come.
-    private func publish(search: [(path: String, bytes: [UInt8])], build: Int) {
+    private func publish(search files: [(path: String, bytes: [UInt8])], build: Int) {
         lock.lock()
         defer { lock.unlock() }
         guard build == generation else { return }
-        files = files.filter { !$0.key.hasPrefix("search/") }
-        for file in search { files[file.path] = file.bytes }
+        search = Dictionary(files.map { ($0.path, $0.bytes) }, uniquingKeysWith: { a, _ in a })
     }
 
     /// Waits until the search index of the last build is served (for tests and the first build).
@@ -237,30 +239,56 @@ public final class PreviewServer: @unchecked Sendable {
         return stream
     }
 
+    /// The file served at `path` (a site path, no leading "/"), if there is one.
+    private func file(_ path: String) -> Result<[UInt8], Error>? {
+        let (site, search, linked) = lock.withLock { (self.site, self.search, self.linked) }
+        if let bytes = search[path] { return .success(bytes) }
+        if path.hasPrefix("files/"), linked.contains(String(path.dropFirst(6))) {
+            let source = URL(fileURLWithPath: options.content).appendingPathComponent(String(path.dropFirst(6))).path
+            return ContentLoader.readBytes(source).map { .success($0) }
+        }
+        guard let site, site.contains(path) else { return nil }
+        do {
+            guard let bytes = try site.file(path) else { return nil }
+            return .success(path.hasSuffix(".html") ? PreviewServer.injectLiveScript(bytes) : bytes)
+        } catch {
+            return .failure(error)
+        }
+    }
+
+    private func exists(_ path: String) -> Bool {
+        let (site, search, linked) = lock.withLock { (self.site, self.search, self.linked) }
+        return search[path] != nil || site?.contains(path) == true
+            || path.hasPrefix("files/") && linked.contains(String(path.dropFirst(6)))
+    }
+
     /// `rawPath` is the request's path as sent, percent-decoded once.
     func response(for rawPath: String) -> HTTPResponse {
         var path = rawPath.split(separator: "/").joined(separator: "/")
-        lock.lock()
-        let isFolder = path.isEmpty || files[path] == nil && files[path + "/index.html"] != nil
-        let isFile = !path.isEmpty && files[path] != nil
-        lock.unlock()
+        let isFile = !path.isEmpty && exists(path)
+        let isFolder = path.isEmpty || !isFile && exists(path + "/index.html")
         if isFolder && !path.isEmpty && !rawPath.hasSuffix("/") {
             // A folder's address ends with "/", so that its page's relative links work.
             return HTTPResponse(statusCode: .movedPermanently, headers: [.location: "/" + path + "/"], body: Data())
         }
         if isFolder { path += path.isEmpty ? "index.html" : "/index.html" }
-        lock.lock()
         // A file's address with a "/" after it is no address (its relative links would break).
-        let bytes = path.split(separator: "/").contains("..") || (isFile && rawPath.hasSuffix("/")) ? nil : files[path]
-        lock.unlock()
-        guard let bytes else {
+        let found = path.split(separator: "/").contains("..") || (isFile && rawPath.hasSuffix("/")) ? nil : file(path)
+        switch found {
+        case .success(let bytes)?:
+            return HTTPResponse(statusCode: .ok, headers: [.contentType: PreviewServer.contentType(path), .cacheControl: "no-store"],
+                                body: Data(bytes))
+        case .failure(let error)?:
+            let page = "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Cannot render</title></head>"
+                + "<body><p>The theme cannot render /\(SiteRenderer.escape(path)): \(SiteRenderer.escape("\(error)"))</p></body></html>"
+            return HTTPResponse(statusCode: .internalServerError, headers: [.contentType: "text/html; charset=utf-8"],
+                                body: Data(PreviewServer.injectLiveScript(Array(page.utf8))))
+        case nil:
             let page = "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Not found</title></head>"
                 + "<body><p>No page at /\(SiteRenderer.escape(path)). <a href=\"/index.html\">Home</a></p></body></html>"
             return HTTPResponse(statusCode: .notFound, headers: [.contentType: "text/html; charset=utf-8"],
                                 body: Data(PreviewServer.injectLiveScript(Array(page.utf8))))
         }
-        return HTTPResponse(statusCode: .ok, headers: [.contentType: PreviewServer.contentType(path), .cacheControl: "no-store"],
-                            body: Data(bytes))
     }
 
     static func contentType(_ path: String) -> String {
