@@ -13,52 +13,105 @@ public struct CompletenessItem: Sendable, Hashable, Codable {
 }
 
 public enum Completeness {
-    public static func report(_ book: Book, today: Day) -> [CompletenessItem] {
-        var items: [CompletenessItem] = []
-        func add(_ id: String, _ rule: String, _ entities: [Entity], _ test: (Entity) -> Bool) {
-            items.append(CompletenessItem(id: id, rule: rule, satisfied: entities.filter(test).count, total: entities.count))
-        }
+    /// A rule of the report: the kinds it counts and what an entity must have.
+    struct Rule {
+        let id: String
+        let text: String
+        let kinds: Set<Kind>
+        let test: (Entity) -> Bool
+    }
+
+    static func rules(_ book: Book, today: Day) -> [Rule] {
         func usedBy(_ field: String) -> (Entity) -> Bool {
             { book.isReferenced($0, byField: field) }
         }
-        let steps = book.all(.step), situations = book.all(.situation)
-        add("steps-with-responsible-and-script", "steps with a responsible role and a script", steps) { e in
-            guard let s = e.step else { return false }
-            return book.resolve(s.responsible, as: .role) != nil && s.scripts.contains { book.resolve($0, as: .script) != nil }
-        }
-        add("steps-in-journeys", "steps that belong to a journey", steps) { !(book.index.placements[$0.id] ?? []).isEmpty }
-        add("situations-with-responsible-and-script", "situations with a responsible role and a script", situations) { e in
-            guard let s = e.situation else { return false }
-            return book.resolve(s.responsible, as: .role) != nil && s.scripts.contains { book.resolve($0, as: .script) != nil }
-        }
-        add("situations-with-escalation", "situations with an escalation role", situations) {
-            book.resolve($0.situation?.escalation, as: .role) != nil
-        }
-        add("situations-in-steps", "situations listed by a step", situations, usedBy("situations"))
-        add("scripts-in-use", "scripts used by a step or situation", book.all(.script), usedBy("script"))
-        add("standards-in-use", "standards referred to by a step or situation", book.all(.standard), usedBy("standards"))
-        add("standards-with-checks", "standards with checks", book.all(.standard)) { $0.standard?.checks.isEmpty == false }
-        add("roles-responsible", "roles responsible for a step or situation", book.all(.role)) {
-            book.index.roles[$0.id]?.isResponsibleForSomething == true
-        }
-        let all = Kind.allCases.flatMap { book.all($0) }
-        add("documents-with-body", "documents with a body", all) { !$0.source.markdown.isBlank }
-        add("documents-with-summary", "documents with a summary", all) { !($0.summary ?? "").isEmpty }
+        let all = Set(Kind.allCases)
+        var rules = [
+            Rule(id: "steps-with-responsible-and-script", text: "steps with a responsible role and a script", kinds: [.step]) { e in
+                guard let s = e.step else { return false }
+                return book.resolve(s.responsible, as: .role) != nil && s.scripts.contains { book.resolve($0, as: .script) != nil }
+            },
+            Rule(id: "steps-in-journeys", text: "steps that belong to a journey", kinds: [.step]) {
+                !(book.index.placements[$0.id] ?? []).isEmpty
+            },
+            Rule(id: "situations-with-responsible-and-script", text: "situations with a responsible role and a script", kinds: [.situation]) { e in
+                guard let s = e.situation else { return false }
+                return book.resolve(s.responsible, as: .role) != nil && s.scripts.contains { book.resolve($0, as: .script) != nil }
+            },
+            Rule(id: "situations-with-escalation", text: "situations with an escalation role", kinds: [.situation]) {
+                book.resolve($0.situation?.escalation, as: .role) != nil
+            },
+            Rule(id: "situations-in-steps", text: "situations listed by a step", kinds: [.situation], test: usedBy("situations")),
+            Rule(id: "scripts-in-use", text: "scripts used by a step or situation", kinds: [.script], test: usedBy("script")),
+            Rule(id: "standards-in-use", text: "standards referred to by a step or situation", kinds: [.standard], test: usedBy("standards")),
+            Rule(id: "standards-with-checks", text: "standards with checks", kinds: [.standard]) { $0.standard?.checks.isEmpty == false },
+            Rule(id: "roles-responsible", text: "roles responsible for a step or situation", kinds: [.role]) {
+                book.index.roles[$0.id]?.isResponsibleForSomething == true
+            },
+            Rule(id: "documents-with-body", text: "documents with a body", kinds: all) { !$0.source.markdown.isBlank },
+            Rule(id: "documents-with-summary", text: "documents with a summary", kinds: all) { !($0.summary ?? "").isEmpty },
+        ]
         if let interval = book.config.reviewIntervalDays {
-            add("documents-reviewed", "documents reviewed in the last \(interval) days", all) {
+            rules.append(Rule(id: "documents-reviewed", text: "documents reviewed in the last \(interval) days", kinds: all) {
                 guard let reviewed = $0.reviewed else { return false }
                 return today.ordinal - reviewed.ordinal <= interval
-            }
+            })
         } else {
-            add("documents-reviewed", "documents with a reviewed date", all) { $0.reviewed != nil }
+            rules.append(Rule(id: "documents-reviewed", text: "documents with a reviewed date", kinds: all) { $0.reviewed != nil })
         }
-        let links = book.links.values.flatMap { $0 }.filter {
-            if case .external = $0.target { return false }
-            return true
+        return rules
+    }
+
+    /// How many entities satisfy each rule, and how many links resolve.
+    public static func report(_ book: Book, today: Day) -> [CompletenessItem] {
+        let rules = rules(book, today: today)
+        var satisfied = [Int](repeating: 0, count: rules.count + 1), total = satisfied
+        for entity in Kind.allCases.flatMap({ book.all($0) }) {
+            tally(entity, book, rules, into: &satisfied, &total, sign: 1)
         }
-        let resolved = links.filter { if case .broken = $0.target { return false } else { return true } }.count
-        items.append(CompletenessItem(id: "links-resolve", rule: "links between documents that resolve",
-                                      satisfied: resolved, total: links.count))
-        return items
+        for resolved in book.links.values { tally(resolved, into: &satisfied, &total, sign: 1) }
+        return items(rules, satisfied, total)
+    }
+
+    /// The report of `book` from the report of the book before some of its entities were edited
+    /// without changing its references (`ModelBuilder.update`): the edited entities' old counts
+    /// out, their new ones in.
+    public static func update(_ previous: [CompletenessItem], in book: Book, replacing old: [Entity],
+                              oldLinks: [[(link: BodyLink, target: ResolvedLink)]], today: Day) -> [CompletenessItem] {
+        let rules = rules(book, today: today)
+        guard previous.count == rules.count + 1 else { return report(book, today: today) }
+        var satisfied = previous.map(\.satisfied), total = previous.map(\.total)
+        for entity in old { tally(entity, book, rules, into: &satisfied, &total, sign: -1) }
+        for resolved in oldLinks { tally(resolved, into: &satisfied, &total, sign: -1) }
+        for entity in old {
+            guard let now = book[entity.key] else { continue }
+            tally(now, book, rules, into: &satisfied, &total, sign: 1)
+            tally(book.links[now.source.path] ?? [], into: &satisfied, &total, sign: 1)
+        }
+        return items(rules, satisfied, total)
+    }
+
+    static func tally(_ entity: Entity, _ book: Book, _ rules: [Rule], into satisfied: inout [Int], _ total: inout [Int], sign: Int) {
+        for (i, rule) in rules.enumerated() where rule.kinds.contains(entity.kind) {
+            total[i] += sign
+            if rule.test(entity) { satisfied[i] += sign }
+        }
+    }
+
+    /// Links between documents (not to other sites): all of them, and those that resolve.
+    static func tally(_ resolved: [(link: BodyLink, target: ResolvedLink)], into satisfied: inout [Int], _ total: inout [Int], sign: Int) {
+        for (_, target) in resolved {
+            switch target {
+            case .external: continue
+            case .broken: total[total.count - 1] += sign
+            default: total[total.count - 1] += sign; satisfied[satisfied.count - 1] += sign
+            }
+        }
+    }
+
+    static func items(_ rules: [Rule], _ satisfied: [Int], _ total: [Int]) -> [CompletenessItem] {
+        zip(rules.indices, rules).map { i, rule in CompletenessItem(id: rule.id, rule: rule.text, satisfied: satisfied[i], total: total[i]) }
+            + [CompletenessItem(id: "links-resolve", rule: "links between documents that resolve",
+                                satisfied: satisfied[rules.count], total: total[rules.count])]
     }
 }

@@ -5,11 +5,34 @@ import BookModel
 public enum Rules {
     /// Runs every rule. `today` decides which `reviewed` dates are past the review interval.
     public static func run(_ book: Book, today: Day) -> [Diagnostic] {
+        Kind.allCases.flatMap { book.all($0) }.flatMap { check($0, in: book, today: today) }
+    }
+
+    /// The rules about one entity. Each problem is reported in the entity's own file, so that
+    /// `serve`, after an edit that leaves the book's references as they were, checks the edited
+    /// entities again and keeps the rest.
+    public static func check(_ entity: Entity, in book: Book, today: Day) -> [Diagnostic] {
         var out: [Diagnostic] = []
-        out += journeys(book)
-        out += usage(book)
-        out += completeness(book)
-        out += reviews(book, today: today)
+        if let journey = entity.journey { out += self.journey(journey) }
+        out += usage(entity, book)
+        if entity.kind == .standard, entity.standard?.checks.isEmpty != false {
+            out.append(Diagnostic(.standardWithoutChecks, at: wholeFile(entity),
+                "standard \"\(entity.id)\" has no checks a mystery shopper could tick",
+                suggestion: "add \"checks:\" with observable criteria, e.g. \"greets the customer within 30 seconds\""))
+        }
+        if entity.source.markdown.isBlank {
+            out.append(Diagnostic(.emptyBody, at: SourceLocation(file: entity.source.displayPath, line: entity.source.bodyLine),
+                                  "\(entity.kind.rawValue) \"\(entity.id)\" has no text after its front matter"))
+        }
+        if let interval = book.config.reviewIntervalDays, let reviewed = entity.reviewed, let at = entity.reviewedLocation {
+            // Documents reviewed longer ago than the book's review interval.
+            let age = today.ordinal - reviewed.ordinal
+            if age > interval {
+                out.append(Diagnostic(.reviewOverdue, at: at.withLength(10),
+                    "last reviewed on \(reviewed), \(age) days ago: past the review interval of \(interval) days",
+                    suggestion: "review the document and set \"reviewed\" to the date of the review"))
+            }
+        }
         return out
     }
 
@@ -18,29 +41,26 @@ public enum Rules {
     }
 
     /// A journey lists each step once and uses each stage id once.
-    static func journeys(_ book: Book) -> [Diagnostic] {
+    static func journey(_ journey: Journey) -> [Diagnostic] {
         var out: [Diagnostic] = []
-        for entity in book.all(.journey) {
-            guard let journey = entity.journey else { continue }
-            var stageIDs: [String: Stage] = [:]
-            var steps: [String: String] = [:]
-            for stage in journey.stages {
-                if let first = stageIDs[stage.id] {
-                    out.append(Diagnostic(.duplicateStage, at: stage.location,
-                        "stage id \"\(stage.id)\" is used twice in this journey (first on line \(first.location.line))",
-                        suggestion: "give each stage its own id"))
+        var stageIDs: [String: Stage] = [:]
+        var steps: [String: String] = [:]
+        for stage in journey.stages {
+            if let first = stageIDs[stage.id] {
+                out.append(Diagnostic(.duplicateStage, at: stage.location,
+                    "stage id \"\(stage.id)\" is used twice in this journey (first on line \(first.location.line))",
+                    suggestion: "give each stage its own id"))
+            } else {
+                stageIDs[stage.id] = stage
+            }
+            for ref in stage.steps {
+                if let firstStage = steps[ref.id] {
+                    let place = firstStage == stage.id ? "this stage" : "stage \"\(firstStage)\""
+                    out.append(Diagnostic(.duplicateStep, at: ref.location.withLength(ref.id.count),
+                        "step \"\(ref.id)\" is listed twice in this journey (already in \(place))",
+                        suggestion: "a step happens once in a journey: remove one of the two"))
                 } else {
-                    stageIDs[stage.id] = stage
-                }
-                for ref in stage.steps {
-                    if let firstStage = steps[ref.id] {
-                        let place = firstStage == stage.id ? "this stage" : "stage \"\(firstStage)\""
-                        out.append(Diagnostic(.duplicateStep, at: ref.location.withLength(ref.id.count),
-                            "step \"\(ref.id)\" is listed twice in this journey (already in \(place))",
-                            suggestion: "a step happens once in a journey: remove one of the two"))
-                    } else {
-                        steps[ref.id] = stage.id
-                    }
+                    steps[ref.id] = stage.id
                 }
             }
         }
@@ -48,66 +68,28 @@ public enum Rules {
     }
 
     /// Steps belong to a journey; scripts, situations and standards are used; roles own something.
-    static func usage(_ book: Book) -> [Diagnostic] {
-        var out: [Diagnostic] = []
-        for step in book.all(.step) where (book.index.placements[step.id] ?? []).isEmpty {
-            out.append(Diagnostic(.orphanStep, at: wholeFile(step), "step \"\(step.id)\" is not part of any journey",
-                                  suggestion: "list it in the steps of a journey's stage, or delete it"))
+    static func usage(_ entity: Entity, _ book: Book) -> [Diagnostic] {
+        switch entity.kind {
+        case .step where (book.index.placements[entity.id] ?? []).isEmpty:
+            return [Diagnostic(.orphanStep, at: wholeFile(entity), "step \"\(entity.id)\" is not part of any journey",
+                               suggestion: "list it in the steps of a journey's stage, or delete it")]
+        case .script where !book.isReferenced(entity, byField: "script"):
+            return [Diagnostic(.unusedScript, at: wholeFile(entity), "script \"\(entity.id)\" is not used by any step or situation",
+                               suggestion: "name it in the \"script\" field of a step or situation")]
+        case .situation where !book.isReferenced(entity, byField: "situations"):
+            return [Diagnostic(.unusedSituation, at: wholeFile(entity),
+                               "situation \"\(entity.id)\" is not listed by any step",
+                               suggestion: "add it to the \"situations\" of the steps where it can arise")]
+        case .standard where !book.isReferenced(entity, byField: "standards"):
+            return [Diagnostic(.unusedStandard, at: wholeFile(entity),
+                               "standard \"\(entity.id)\" is not referred to by any step or situation",
+                               suggestion: "add it to the \"standards\" of the steps or situations it governs")]
+        case .role where book.index.roles[entity.id]?.isResponsibleForSomething != true:
+            return [Diagnostic(.idleRole, at: wholeFile(entity), "role \"\(entity.id)\" is responsible for no step or situation",
+                               suggestion: "make it \"responsible\" for a step or situation, or delete it")]
+        default:
+            return []
         }
-        for script in book.all(.script) where !book.isReferenced(script, byField: "script") {
-            out.append(Diagnostic(.unusedScript, at: wholeFile(script), "script \"\(script.id)\" is not used by any step or situation",
-                                  suggestion: "name it in the \"script\" field of a step or situation"))
-        }
-        for situation in book.all(.situation) where !book.isReferenced(situation, byField: "situations") {
-            out.append(Diagnostic(.unusedSituation, at: wholeFile(situation),
-                                  "situation \"\(situation.id)\" is not listed by any step",
-                                  suggestion: "add it to the \"situations\" of the steps where it can arise"))
-        }
-        for standard in book.all(.standard) where !book.isReferenced(standard, byField: "standards") {
-            out.append(Diagnostic(.unusedStandard, at: wholeFile(standard),
-                                  "standard \"\(standard.id)\" is not referred to by any step or situation",
-                                  suggestion: "add it to the \"standards\" of the steps or situations it governs"))
-        }
-        for role in book.all(.role) where book.index.roles[role.id]?.isResponsibleForSomething != true {
-            out.append(Diagnostic(.idleRole, at: wholeFile(role), "role \"\(role.id)\" is responsible for no step or situation",
-                                  suggestion: "make it \"responsible\" for a step or situation, or delete it"))
-        }
-        return out
-    }
-
-    /// Standards have checks; documents have bodies.
-    static func completeness(_ book: Book) -> [Diagnostic] {
-        var out: [Diagnostic] = []
-        for standard in book.all(.standard) where standard.standard?.checks.isEmpty != false {
-            out.append(Diagnostic(.standardWithoutChecks, at: wholeFile(standard),
-                "standard \"\(standard.id)\" has no checks a mystery shopper could tick",
-                suggestion: "add \"checks:\" with observable criteria, e.g. \"greets the customer within 30 seconds\""))
-        }
-        for kind in Kind.allCases {
-            for entity in book.all(kind) where entity.source.markdown.isBlank {
-                out.append(Diagnostic(.emptyBody, at: SourceLocation(file: entity.source.displayPath, line: entity.source.bodyLine),
-                                      "\(kind.rawValue) \"\(entity.id)\" has no text after its front matter"))
-            }
-        }
-        return out
-    }
-
-    /// Documents reviewed longer ago than the book's review interval.
-    static func reviews(_ book: Book, today: Day) -> [Diagnostic] {
-        guard let interval = book.config.reviewIntervalDays else { return [] }
-        var out: [Diagnostic] = []
-        for kind in Kind.allCases {
-            for entity in book.all(kind) {
-                guard let reviewed = entity.reviewed, let at = entity.reviewedLocation else { continue }
-                let age = today.ordinal - reviewed.ordinal
-                if age > interval {
-                    out.append(Diagnostic(.reviewOverdue, at: at.withLength(10),
-                        "last reviewed on \(reviewed), \(age) days ago: past the review interval of \(interval) days",
-                        suggestion: "review the document and set \"reviewed\" to the date of the review"))
-                }
-            }
-        }
-        return out
     }
 }
 

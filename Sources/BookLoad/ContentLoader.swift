@@ -13,6 +13,10 @@ public struct LoadedContent: Sendable {
     public let diagnostics: [Diagnostic]
     /// The decoded text of every file read, by display path, for showing source lines.
     public let sources: [String: String]
+    /// With a `LoadCache`: the documents (paths relative to the content folder) read again
+    /// because they changed, when nothing else did (the same files, the same book.yml); nil when
+    /// files came or went, book.yml changed, or there was no earlier load.
+    public var changed: [String]? = nil
 }
 
 /// Reads a content folder: finds the files of every kind, decodes them, splits front matter
@@ -38,6 +42,9 @@ public enum ContentLoader {
         cache?.begin()
         let prefix = display.hasSuffix("/") ? display : display + "/"
         let root = URL(fileURLWithPath: folder).standardizedFileURL.resolvingSymlinksInPath().path
+        if let cache, let hint = cache.takeHint(), let quick = reload(hint, root: root, prefix: prefix, cache: cache) {
+            return quick
+        }
 
         Probe.mark("load-start")
         var files: [String] = []
@@ -124,7 +131,65 @@ public enum ContentLoader {
             diagnostics.append(Diagnostic(.missingBookFile, at: SourceLocation(file: bookDisplay),
                 "the content folder has no book.yml", suggestion: "create it with at least \"title: <the book's title>\""))
         }
-        return LoadedContent(config: config, documents: documents, assets: assets, diagnostics: diagnostics, sources: sources)
+        var content = LoadedContent(config: config, documents: documents, assets: assets, diagnostics: diagnostics, sources: sources)
+        if let cache {
+            let listing = jobs.map(\.path)
+            let read = cache.readPaths.map { String($0.dropFirst(prefix.count)) }.sorted()
+            if let previous = cache.previous, previous.listing == listing, previous.content.assets == assets,
+               previous.content.sources[bookDisplay] == sources[bookDisplay], previous.prefix == prefix {
+                content.changed = read
+            }
+            cache.remember(content, listing: listing, files: files, prefix: prefix)
+        }
+        return content
+    }
+
+    /// The quick way for `serve`: when the watcher says that only known documents changed (not
+    /// book.yml, no file came or went), reads those alone and patches the previous load.
+    /// Nil when that does not hold: then the folder is walked as usual.
+    static func reload(_ paths: [String], root: String, prefix: String, cache: LoadCache) -> LoadedContent? {
+        guard let previous = cache.previous, previous.prefix == prefix else { return nil }
+        var relative: [String] = []
+        for path in Set(paths) {
+            // Outside the content folder (a theme file, the folder itself replaced): walk it.
+            guard path.hasPrefix(root + "/") else { return nil }
+            let inside = String(path.dropFirst(root.count + 1))
+            // Hidden files and folders (an editor's swap file) are not part of the book.
+            if inside.split(separator: "/").contains(where: { $0.hasPrefix(".") }) { continue }
+            if previous.index[inside] == nil {
+                // A file that came and went (an editor's temporary file) leaves the book as it was;
+                // anything else new, or a file that is not a document, needs the folder walked.
+                var info = stat()
+                let known = previous.files.contains { $0 == inside || $0.hasPrefix(inside + "/") }
+                if lstat(path, &info) != 0, errno == ENOENT, !known { continue }
+                return nil
+            }
+            var info = stat()
+            guard lstat(path, &info) == 0, info.st_mode & S_IFMT == S_IFREG else { return nil }   // gone, or not a plain file
+            relative.append(inside)
+        }
+        relative.sort()
+        var documents = previous.content.documents
+        var sources = previous.content.sources
+        let shown = Set(relative.map { prefix + $0 })
+        var diagnostics = previous.content.diagnostics.filter { !shown.contains($0.location.file) }
+        let loaded = relative.parallelMap { path -> (LoadCache.Stamp?, LoadedFile) in
+            let stamp = LoadCache.Stamp(path: root + "/" + path)
+            return (stamp, loadDocument(root: root, path: path, kind: previous.content.documents[previous.index[path]!].kind, prefix: prefix))
+        }
+        for (path, (stamp, file)) in zip(relative, loaded) {
+            // A document that no longer loads at all changes the book's shape: walk the folder.
+            guard let document = file.document, let stamp else { return nil }
+            documents[previous.index[path]!] = document
+            sources[prefix + path] = file.text
+            diagnostics += file.diagnostics
+            cache.replace(prefix + path, stamp, file)
+        }
+        var content = LoadedContent(config: previous.content.config, documents: documents, assets: previous.content.assets,
+                                    diagnostics: diagnostics, sources: sources)
+        content.changed = relative
+        cache.remember(content, listing: previous.listing, files: previous.files, prefix: prefix, index: previous.index)
+        return content
     }
 
     struct LoadedFile {
@@ -347,8 +412,53 @@ public final class LoadCache: @unchecked Sendable {
     private var next: [String: (Stamp, ContentLoader.LoadedFile)] = [:]
     /// Files read, and files taken from the cache, by the last load.
     public private(set) var read = 0, reused = 0
+    /// The display paths of the files the last load read.
+    private(set) var readPaths: [String] = []
+    /// What the watcher saw change since the last load (absolute paths), if it said.
+    private var hint: [String]?
+
+    /// The last load: what it returned, its documents' paths, and where each document is in it.
+    struct Previous {
+        let content: LoadedContent
+        let listing: [String]
+        /// Every file found (documents, book.yml, other files).
+        let files: [String]
+        let prefix: String
+        let index: [String: Int]
+    }
+    private(set) var previous: Previous?
 
     public init() {}
+
+    /// Tells the next load which files changed (absolute paths, as the watcher reports them), so
+    /// that when they are all known documents it reads only them. Without a hint, or when the
+    /// hint names anything else (a new file, a folder, a deleted file), the folder is walked and
+    /// every file's size, modification time and inode are compared.
+    public func hint(changed paths: [String]) { lock.withLock { hint = paths } }
+
+    func takeHint() -> [String]? {
+        lock.withLock {
+            defer { hint = nil }
+            return hint
+        }
+    }
+
+    func remember(_ content: LoadedContent, listing: [String], files: [String], prefix: String, index known: [String: Int]? = nil) {
+        var index = known ?? [:]
+        if known == nil {
+            for (i, document) in content.documents.enumerated() { index[document.path] = i }
+        }
+        lock.withLock { previous = Previous(content: content, listing: listing, files: files, prefix: prefix, index: index) }
+    }
+
+    /// A file read again by the quick path of a load.
+    func replace(_ key: String, _ stamp: Stamp, _ file: ContentLoader.LoadedFile) {
+        lock.withLock {
+            files[key] = (stamp, file)
+            read += 1
+            readPaths.append(key)
+        }
+    }
 
     func lookup(_ key: String, _ stamp: Stamp) -> ContentLoader.LoadedFile? {
         lock.withLock {
@@ -363,6 +473,7 @@ public final class LoadCache: @unchecked Sendable {
         lock.withLock {
             next[key] = (stamp, file)
             read += 1
+            readPaths.append(key)
         }
     }
 
@@ -375,5 +486,5 @@ public final class LoadCache: @unchecked Sendable {
     }
 
     /// Starts counting for a load.
-    func begin() { lock.withLock { read = 0; reused = 0 } }
+    func begin() { lock.withLock { read = 0; reused = 0; readPaths = [] } }
 }

@@ -137,6 +137,33 @@ public struct Book: Sendable {
         orderedKeys = ordered
     }
 
+    private init(_ book: Book, entities: [EntityKey: Entity], documents: [SourceDocument],
+                 links: [String: [(link: BodyLink, target: ResolvedLink)]]) {
+        config = book.config
+        self.entities = entities
+        self.documents = documents
+        index = book.index
+        self.links = links
+        linkResolver = book.linkResolver
+        assets = book.assets
+        orderedKeys = book.orderedKeys
+    }
+
+    /// The same book with some entities edited in ways that leave its references, links,
+    /// indexes and order as they are (`ModelBuilder.update` makes sure of that).
+    func replacing(_ edited: [Entity], links changedLinks: [String: [(link: BodyLink, target: ResolvedLink)]]) -> Book {
+        var entities = self.entities
+        var documents = self.documents
+        var links = self.links
+        for entity in edited {
+            entities[entity.key] = entity
+            let at = documents.partitioningIndex { $0.path >= entity.source.path }
+            if at < documents.count, documents[at].path == entity.source.path { documents[at] = entity.source }
+        }
+        for (path, resolved) in changedLinks { links[path] = resolved }
+        return Book(self, entities: entities, documents: documents, links: links)
+    }
+
     public subscript(key: EntityKey) -> Entity? { entities[key] }
 
     public func entity(_ kind: Kind, _ id: String) -> Entity? { entities[EntityKey(kind, id)] }
@@ -153,5 +180,18 @@ public struct Book: Sendable {
     /// The entity a reference points at, if it exists and is of `kind`.
     public func resolve(_ reference: Reference?, as kind: Kind) -> Entity? {
         reference.flatMap { entities[EntityKey(kind, $0.id)] }
+    }
+}
+
+extension RandomAccessCollection where Index == Int {
+    /// The first index whose element satisfies `predicate`, which must be false then true along
+    /// the collection (a binary search).
+    public func partitioningIndex(where predicate: (Element) -> Bool) -> Int {
+        var low = startIndex, high = endIndex
+        while low < high {
+            let mid = low + (high - low) / 2
+            if predicate(self[mid]) { high = mid } else { low = mid + 1 }
+        }
+        return low
     }
 }

@@ -29,17 +29,7 @@ public enum ModelBuilder {
         var firstPath: [EntityKey: String] = [:]
         var unique: [SourceDocument] = []
         for doc in documents {
-            if !Identifier.isValid(doc.id) {
-                let hint = Identifier.suggestion(for: doc.id).map { "rename the file to \"\($0).md\"" }
-                diagnostics.append(Diagnostic(.invalidID, at: SourceLocation(file: doc.displayPath),
-                    "\"\(doc.id)\" is not a valid id: a file name must be lower-case Latin letters, digits and hyphens",
-                    suggestion: hint))
-            }
-            if doc.id == "index" {
-                diagnostics.append(Diagnostic(.invalidID, at: SourceLocation(file: doc.displayPath),
-                    "\"index\" is reserved: it names the list page of the \(doc.kind.folder) folder in the handbook",
-                    suggestion: "rename the file, e.g. to \"\(doc.kind.rawValue)-index.md\""))
-            }
+            diagnostics += idDiagnostics(doc)
             if let other = firstPath[doc.key] {
                 diagnostics.append(Diagnostic(.duplicateID, at: SourceLocation(file: doc.displayPath),
                     "\(doc.kind.rawValue) id \"\(doc.id)\" is already used by \(other)",
@@ -93,25 +83,9 @@ public enum ModelBuilder {
             doc.markdown.links.map { (link: $0, target: resolver.resolve($0.destination, from: doc)) }
         }
         for (doc, resolved) in zip(unique, resolvedPerDocument) {
-            for (link, target) in resolved {
-                let at = SourceLocation(file: doc.displayPath, line: link.line, column: link.column, length: link.length)
-                switch target {
-                case .broken(let reason):
-                    let code: DiagnosticCode = reason.hasPrefix("#") ? .brokenAnchor : .brokenLink
-                    diagnostics.append(Diagnostic(code, at: at, reason,
-                        suggestion: resolver.suggestion(for: link.destination, from: doc)))
-                case .document(let target, _):
-                    if target != doc.key, entities[doc.key] != nil {
-                        backlinks[target, default: []].insert(Backlink(from: doc.key, field: "link"))
-                    }
-                case .external where LinkResolver.isUnsafe(link.destination):
-                    let scheme = link.destination.split(separator: ":", maxSplits: 1).first.map(String.init) ?? ""
-                    diagnostics.append(Diagnostic(.unsafeLink, at: at,
-                        "the \(link.isImage ? "image" : "link") \"\(scheme.trimmingCharacters(in: .whitespaces)):…\" could run code in a reader's browser: the handbook keeps its text and drops the \(link.isImage ? "image" : "link")",
-                        suggestion: "link to a page of the book (../steps/id.md) or to an https:// address"))
-                case .external, .asset, .sameDocument:
-                    break
-                }
+            diagnostics += linkDiagnostics(doc, resolved, resolver)
+            for case (_, .document(let target, _)) in resolved where target != doc.key && entities[doc.key] != nil {
+                backlinks[target, default: []].insert(Backlink(from: doc.key, field: "link"))
             }
             links[doc.path] = resolved
         }
@@ -124,6 +98,93 @@ public enum ModelBuilder {
                         linkResolver: resolver, assets: assets)
         Probe.mark("bookinit")
         return (book, diagnostics)
+    }
+
+    /// An invalid or reserved id.
+    static func idDiagnostics(_ doc: SourceDocument) -> [Diagnostic] {
+        var out: [Diagnostic] = []
+        if !Identifier.isValid(doc.id) {
+            let hint = Identifier.suggestion(for: doc.id).map { "rename the file to \"\($0).md\"" }
+            out.append(Diagnostic(.invalidID, at: SourceLocation(file: doc.displayPath),
+                "\"\(doc.id)\" is not a valid id: a file name must be lower-case Latin letters, digits and hyphens",
+                suggestion: hint))
+        }
+        if doc.id == "index" {
+            out.append(Diagnostic(.invalidID, at: SourceLocation(file: doc.displayPath),
+                "\"index\" is reserved: it names the list page of the \(doc.kind.folder) folder in the handbook",
+                suggestion: "rename the file, e.g. to \"\(doc.kind.rawValue)-index.md\""))
+        }
+        return out
+    }
+
+    /// Broken and unsafe body links of a document.
+    static func linkDiagnostics(_ doc: SourceDocument, _ resolved: [(link: BodyLink, target: ResolvedLink)],
+                                _ resolver: LinkResolver) -> [Diagnostic] {
+        var out: [Diagnostic] = []
+        for (link, target) in resolved {
+            let at = SourceLocation(file: doc.displayPath, line: link.line, column: link.column, length: link.length)
+            switch target {
+            case .broken(let reason):
+                let code: DiagnosticCode = reason.hasPrefix("#") ? .brokenAnchor : .brokenLink
+                out.append(Diagnostic(code, at: at, reason, suggestion: resolver.suggestion(for: link.destination, from: doc)))
+            case .external where LinkResolver.isUnsafe(link.destination):
+                let scheme = link.destination.split(separator: ":", maxSplits: 1).first.map(String.init) ?? ""
+                out.append(Diagnostic(.unsafeLink, at: at,
+                    "the \(link.isImage ? "image" : "link") \"\(scheme.trimmingCharacters(in: .whitespaces)):…\" could run code in a reader's browser: the handbook keeps its text and drops the \(link.isImage ? "image" : "link")",
+                    suggestion: "link to a page of the book (../steps/id.md) or to an https:// address"))
+            case .external, .asset, .sameDocument, .document:
+                break
+            }
+        }
+        return out
+    }
+
+    // MARK: - Rebuilding after an edit
+
+    /// What of a document other documents depend on: its id and place, whether it became an
+    /// entity, what its front matter refers to (with the stages of a journey), a page's order,
+    /// its headings' anchors and where its links lead. While no document's shape changes, the
+    /// references, backlinks, body links and indexes of every other document stay as they were.
+    struct Shape: Equatable {
+        let key: EntityKey
+        let path: String
+        let references: [String]
+        let stages: [[String]]
+        let order: Int?
+        let anchors: [String]
+        let links: [String]
+
+        init(_ doc: SourceDocument, _ entity: Entity) {
+            key = doc.key
+            path = doc.path
+            references = entity.references.map { "\($0.field) \($0.kind.rawValue) \($0.reference.id)" }
+            stages = entity.journey?.stages.map { [$0.id] + $0.steps.map(\.id) } ?? []
+            order = entity.page?.order
+            anchors = doc.markdown.headings.map(\.anchor)
+            links = doc.markdown.links.map(\.destination)
+        }
+    }
+
+    /// The book after `changed` documents (already in `previous`, at the same paths) were edited
+    /// without changing their shape, and the model's diagnostics of those documents; nil when an
+    /// edit does change what other documents see (a new reference, a renamed heading, a document
+    /// that no longer decodes, ...): then the whole model is built again.
+    public static func update(_ previous: Book, changing changed: [SourceDocument]) -> (Book, [Diagnostic])? {
+        var entities: [Entity] = []
+        var diagnostics: [Diagnostic] = []
+        var links: [String: [(link: BodyLink, target: ResolvedLink)]] = [:]
+        for doc in changed {
+            guard let old = previous[doc.key], old.source.path == doc.path, let frontMatter = doc.frontMatter else { return nil }
+            let (decoded, found) = decode(doc, frontMatter)
+            guard let entity = decoded, Shape(doc, entity) == Shape(old.source, old) else { return nil }
+            // An unresolved reference's diagnostic depends on the whole book: build it again.
+            guard entity.references.allSatisfy({ previous[EntityKey($0.kind, $0.reference.id)] != nil }) else { return nil }
+            let resolved = doc.markdown.links.map { (link: $0, target: previous.linkResolver.resolve($0.destination, from: doc)) }
+            entities.append(entity)
+            links[doc.path] = resolved
+            diagnostics += idDiagnostics(doc) + found + linkDiagnostics(doc, resolved, previous.linkResolver)
+        }
+        return (previous.replacing(entities, links: links), diagnostics)
     }
 
     // MARK: - Decoding

@@ -31,9 +31,9 @@ struct BodyRenderer: Sendable {
     let book: Book
     let terms: TermMatcher
 
-    init(book: Book) {
+    init(book: Book, terms: TermMatcher) {
         self.book = book
-        terms = TermMatcher(book: book)
+        self.terms = terms
     }
 
     /// The body of `entity` rendered once per style, from one parse.

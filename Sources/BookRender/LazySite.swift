@@ -7,41 +7,34 @@ import Foundation
 /// byte the page of a full build.
 public final class LazySite: @unchecked Sendable {
     private let renderer: SiteRenderer
-    private let plans: [String: PagePlan]
     private let assets: [String: [UInt8]]
     private let lock = NSLock()
     private var rendered: [String: [UInt8]] = [:]
 
-    public init(_ renderer: SiteRenderer) throws {
+    public init(_ renderer: SiteRenderer) {
         self.renderer = renderer
-        var plans: [String: PagePlan] = [:]
-        for plan in renderer.plans() {
-            guard plans.updateValue(plan, forKey: plan.path) == nil else {
-                throw RenderError(description: "two pages would be written to \(plan.path)")
-            }
-        }
         var assets: [String: [UInt8]] = [:]
-        for asset in renderer.theme.assets {
-            guard plans[asset.path] == nil, assets.updateValue(asset.bytes, forKey: asset.path) == nil else {
-                throw RenderError(description: "two pages would be written to \(asset.path)")
-            }
-        }
-        self.plans = plans
+        for asset in renderer.theme.assets { assets[asset.path] = asset.bytes }
         self.assets = assets
-        Probe.mark("plans")
     }
 
     /// Every path of the site (pages and theme assets), sorted.
-    public var paths: [String] { (Array(plans.keys) + Array(assets.keys)).sorted() }
+    /// - Throws: `RenderError` when two of them are the same.
+    public func paths() throws -> [String] {
+        let all = (renderer.plans().map(\.path) + assets.keys).sorted()
+        if let clash = zip(all, all.dropFirst()).first(where: { $0 == $1 }) {
+            throw RenderError(description: "two pages would be written to \(clash.0)")
+        }
+        return all
+    }
 
-    public func contains(_ path: String) -> Bool { plans[path] != nil || assets[path] != nil }
+    public func contains(_ path: String) -> Bool { assets[path] != nil || renderer.plan(for: path) != nil }
 
     /// The file at `path`, rendered now if it is a page not rendered yet; nil if there is none.
     /// - Throws: `RenderError` when the theme cannot render the page.
     public func file(_ path: String) throws -> [UInt8]? {
-        if let asset = assets[path] { return asset }
-        guard let plan = plans[path] else { return nil }
         if let known = lock.withLock({ rendered[path] }) { return known }
+        guard let plan = renderer.plan(for: path) else { return assets[path] }
         let bytes = try renderer.renderPage(plan).get()
         lock.withLock { rendered[path] = bytes }
         return bytes

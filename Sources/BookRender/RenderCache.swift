@@ -1,5 +1,6 @@
 import BookModel
 import Foundation
+import Mustache
 
 /// What `serve` keeps from one build to the next: each entity body's HTML with a fingerprint of
 /// what it was rendered from (its Markdown, where its links lead, the glossary), and the sort
@@ -23,6 +24,48 @@ public final class RenderCache: @unchecked Sendable {
         let html = render()
         lock.withLock { bodies[key] = (fingerprint, html); rendered += 1 }
         return html
+    }
+
+    private var compiled: (files: [String: [UInt8]], language: String, strings: [String: String], library: MustacheLibrary)?
+    private var glossary: (Fingerprint, TermMatcher)?
+
+    private var lastTheme: Theme?
+
+    /// The theme of `folder` over the default one; its templates are checked again only if a
+    /// file changed.
+    public func theme(_ folder: String?) throws -> Theme {
+        let theme = try Theme(overrides: folder, known: lock.withLock { lastTheme })
+        lock.withLock { lastTheme = theme }
+        return theme
+    }
+
+    /// The interface strings of `language`, as the last build had them if the theme is the same.
+    func strings(_ theme: Theme, _ language: String) throws -> [String: String] {
+        if let known = lock.withLock({ compiled }), known.language == language, known.files == theme.files { return known.strings }
+        return try theme.strings(language)
+    }
+
+    /// The templates compiled with `strings`, as the last build had them if nothing changed.
+    func library(_ theme: Theme, _ language: String, strings: [String: String]) throws -> MustacheLibrary {
+        if let known = lock.withLock({ compiled }), known.language == language, known.strings == strings, known.files == theme.files {
+            return known.library
+        }
+        let library = try theme.library(strings: strings)
+        lock.withLock { compiled = (theme.files, language, strings, library) }
+        return library
+    }
+
+    /// The glossary's matcher, as the last build had it if no term changed.
+    func terms(_ book: Book) -> TermMatcher {
+        var fingerprint = Fingerprint()
+        for term in book.all(.term) {
+            fingerprint.add(term.id); fingerprint.add(term.title)
+            fingerprint.add(any: term.term?.aliases ?? [])
+        }
+        if let known = lock.withLock({ glossary }), known.0 == fingerprint { return known.1 }
+        let made = TermMatcher(book: book)
+        lock.withLock { glossary = (fingerprint, made) }
+        return made
     }
 
     func collation(_ language: Language) -> CollationCache {

@@ -89,13 +89,14 @@ public struct SiteRenderer {
         self.book = book
         self.contentName = contentName
         self.theme = theme
-        s = try theme.strings(book.config.language.rawValue)
-        library = try theme.library(strings: s)
+        let language = book.config.language.rawValue
+        s = try cache?.strings(theme, language) ?? theme.strings(language)
+        library = try cache?.library(theme, language, strings: s) ?? theme.library(strings: s)
         Probe.mark("library")
         collation = cache?.collation(book.config.language) ?? CollationCache(language: book.config.language)
         self.completeness = completeness
         self.warnings = warnings
-        bodies = BodyStore(renderer: BodyRenderer(book: book), cache: cache)
+        bodies = BodyStore(renderer: BodyRenderer(book: book, terms: cache?.terms(book) ?? TermMatcher(book: book)), cache: cache)
         Probe.mark("bodyrenderer")
         strings = s
         var info: [String: Any] = ["title": book.config.title]
@@ -125,6 +126,30 @@ public struct SiteRenderer {
     /// Every page of the site, the largest first (so that in a full build they start while the
     /// many small ones fill the other cores).
     func plans() -> [PagePlan] {
+        var pages = fixedPlans()
+        pages.insert(contentsOf: Kind.allCases.flatMap { book.all($0) }.map(entityPlan), at: 4 + Kind.allCases.count)
+        return pages
+    }
+
+    /// The page of an entity.
+    func entityPlan(_ entity: Entity) -> PagePlan {
+        PagePlan(path: Paths.page(entity.key), depth: 1, template: template(for: entity.kind), title: entity.title) {
+            entityContext(entity)
+        }
+    }
+
+    /// The plan of the page at `path`, without making the plans of every page.
+    func plan(for path: String) -> PagePlan? {
+        let parts = path.split(separator: "/")
+        if parts.count == 2, parts[1] != "index.html", parts[1].hasSuffix(".html"), let kind = Kind(folder: String(parts[0])),
+           let entity = book.entity(kind, String(parts[1].dropLast(5))) {
+            return entityPlan(entity)
+        }
+        return fixedPlans().first { $0.path == path }
+    }
+
+    /// The pages that are not an entity's own.
+    func fixedPlans() -> [PagePlan] {
         var pages: [PagePlan] = []
         func add(_ path: String, _ depth: Int, _ template: String, _ title: String, _ context: @escaping () -> [String: Any]) {
             pages.append(PagePlan(path: path, depth: depth, template: template, title: title, context: context))
@@ -135,11 +160,6 @@ public struct SiteRenderer {
         add("index.html", 0, "home", book.config.title) { home() }
         for kind in Kind.allCases {
             add(Paths.index(kind), 1, "list", s["index_\(kind.rawValue)"] ?? kind.folder) { index(kind) }
-        }
-        for kind in Kind.allCases {
-            for entity in book.all(kind) {
-                add(Paths.page(entity.key), 1, template(for: entity.kind), entity.title) { entityContext(entity) }
-            }
         }
         for journey in book.all(.journey) {
             add(Paths.checklist(journey.id), 1, "checklist", "\(s["checklist"] ?? "") — \(journey.title)") { checklist(journey) }

@@ -15,12 +15,14 @@ public struct Theme: Sendable {
     /// The default theme alone.
     public static func builtIn() throws -> Theme { try Theme(overrides: nil) }
 
+    /// The default theme's files, decoded once.
+    static let builtInFiles: [String: [UInt8]] = DefaultTheme.files.mapValues { Array(Data(base64Encoded: $0) ?? Data()) }
+
     /// The default theme with the files of `folder` on top of it.
-    public init(overrides folder: String?) throws {
-        var files: [String: [UInt8]] = [:]
-        for (path, base64) in DefaultTheme.files {
-            files[path] = Array(Data(base64Encoded: base64) ?? Data())
-        }
+    /// - Parameter known: a theme loaded earlier: if the files are the same, it is taken as it
+    ///   is (its templates were checked already).
+    public init(overrides folder: String?, known: Theme? = nil) throws {
+        var files = Theme.builtInFiles
         if let folder {
             var isDirectory: ObjCBool = false
             guard FileManager.default.fileExists(atPath: folder, isDirectory: &isDirectory), isDirectory.boolValue else {
@@ -41,7 +43,9 @@ public struct Theme: Sendable {
         self.files = files
         // Parse every template once now, so that a broken one is reported before anything else
         // (with the line and column of the file as written).
-        _ = try Theme.compile(files, strings: [:], folder: folder, fastEscaping: false)
+        if known?.files != files || known?.folder != folder {
+            _ = try Theme.compile(files, strings: [:], folder: folder, fastEscaping: false)
+        }
         self.folder = folder
     }
 

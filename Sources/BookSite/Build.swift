@@ -89,11 +89,7 @@ extension Pipeline {
     /// (`serve`); bodies unchanged since the build that filled `cache` are reused.
     public static func lazySite(_ checked: Checked, content folder: String, display: String? = nil, theme: String? = nil,
                                 cache: RenderCache?) throws -> LazySite {
-        do {
-            return try LazySite(renderer(checked, content: folder, display: display, theme: theme, cache: cache))
-        } catch let error as RenderError {
-            throw BuildError(description: error.description)
-        }
+        LazySite(try renderer(checked, content: folder, display: display, theme: theme, cache: cache))
     }
 
     /// The files the bodies link to (images, PDFs), relative to the content folder: they go to
@@ -111,7 +107,8 @@ extension Pipeline {
         Probe.mark("renderer-start")
         let loadedTheme: Theme
         do {
-            loadedTheme = try Theme(overrides: theme ?? bookTheme(checked, content: folder))
+            let folder = theme ?? bookTheme(checked, content: folder)
+            loadedTheme = try cache?.theme(folder) ?? Theme(overrides: folder)
         } catch {
             throw BuildError(description: "\(error)")
         }

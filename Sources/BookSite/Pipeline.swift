@@ -1,6 +1,7 @@
 import BookCheck
 import BookLoad
 import BookModel
+import BookRender
 import Foundation
 
 /// The build pipeline, stage by stage: load → model → check (→ render → search → write, later).
@@ -17,22 +18,31 @@ public enum Pipeline {
 
     /// Loads, models and checks the content folder.
     /// - Throws: `ContentLoader.FolderError` when the folder cannot be read at all.
-    /// - Parameter cache: the files of an earlier load (`serve`): unchanged files are not read again.
+    /// - Parameter cache: what the previous check of the same folder left (`serve`): unchanged
+    ///   files are not read again, and when the edits leave the book's references, links and
+    ///   indexes as they were, only the edited documents are modelled and checked again.
     public static func check(content folder: String, display: String? = nil, strict: Bool = false,
-                             today: Day = Pipeline.today(), cache: LoadCache? = nil) throws -> Checked {
+                             today: Day = Pipeline.today(), cache: BuildCache? = nil) throws -> Checked {
         let start = Date()
         var times = StageTimes()
-        let loaded = try ContentLoader.load(folder: folder, display: display, cache: cache)
+        let loaded = try ContentLoader.load(folder: folder, display: display, cache: cache?.load)
         times.mark("load")
-        let (book, modelDiagnostics) = ModelBuilder.build(config: loaded.config, documents: loaded.documents,
-                                                          assets: loaded.assets)
-        times.mark("model")
-        let diagnostics = loaded.diagnostics + modelDiagnostics + Rules.run(book, today: today)
-        Probe.mark("rules")
-        let completeness = Completeness.report(book, today: today)
+        let book: Book
+        let found: [Diagnostic]
+        let completeness: [CompletenessItem]
+        if let cache, let quick = cache.update(loaded, today: today) {
+            (book, found, completeness) = quick
+            times.mark("model")
+        } else {
+            let (built, modelDiagnostics) = ModelBuilder.build(config: loaded.config, documents: loaded.documents, assets: loaded.assets)
+            book = built
+            times.mark("model")
+            found = modelDiagnostics + Rules.run(book, today: today)
+            completeness = Completeness.report(book, today: today)
+        }
+        cache?.remember(book: book, found: found, completeness: completeness, today: today)
         times.mark("check")
-        Probe.mark("completeness")
-        let report = CheckReport(diagnostics: diagnostics, completeness: completeness,
+        let report = CheckReport(diagnostics: loaded.diagnostics + found, completeness: completeness,
                                  files: loaded.sources.count, content: display ?? folder, strict: strict,
                                  seconds: Date().timeIntervalSince(start))
         return Checked(book: book, report: report, sources: loaded.sources, times: times)
@@ -53,5 +63,53 @@ public enum Pipeline {
         }
         let parts = Calendar.current.dateComponents([.year, .month, .day], from: Date())
         return Day(year: parts.year!, month: parts.month!, day: parts.day!)!
+    }
+}
+
+/// What `serve` keeps from one build to the next, so that a rebuild redoes only what an edit
+/// affects: the files read (`LoadCache`), the last book with its diagnostics, and the bodies
+/// rendered (`RenderCache`).
+public final class BuildCache: @unchecked Sendable {
+    public let load = LoadCache()
+    public let render = RenderCache()
+    private let lock = NSLock()
+    private var last: (book: Book, found: [Diagnostic], completeness: [CompletenessItem], today: Day)?
+    /// How many checks took the quick way (edited documents only) and the whole way.
+    public private(set) var quick = 0, whole = 0
+
+    public init() {}
+
+    /// The book, its model and rule diagnostics, and its completeness after the edits `loaded`
+    /// reports, from the last book; nil when the edits change more than the edited documents
+    /// (then the whole book is modelled and checked again).
+    func update(_ loaded: LoadedContent, today: Day) -> (Book, [Diagnostic], [CompletenessItem])? {
+        guard let last = lock.withLock({ last }), let changed = loaded.changed, last.today == today,
+              loaded.config == last.book.config, loaded.assets == last.book.assets else {
+            lock.withLock { whole += 1 }
+            return nil
+        }
+        var documents: [SourceDocument] = []
+        for path in changed {
+            let at = loaded.documents.partitioningIndex { $0.path >= path }
+            guard at < loaded.documents.count, loaded.documents[at].path == path else { lock.withLock { whole += 1 }; return nil }
+            documents.append(loaded.documents[at])
+        }
+        guard let (book, modelDiagnostics) = ModelBuilder.update(last.book, changing: documents) else {
+            lock.withLock { whole += 1 }
+            return nil
+        }
+        let old = documents.compactMap { last.book[$0.key] }
+        let edited = documents.compactMap { book[$0.key] }
+        let shown = Set(documents.map(\.displayPath))
+        let found = last.found.filter { !shown.contains($0.location.file) } + modelDiagnostics
+            + edited.flatMap { Rules.check($0, in: book, today: today) }
+        let completeness = Completeness.update(last.completeness, in: book, replacing: old,
+                                               oldLinks: documents.map { last.book.links[$0.path] ?? [] }, today: today)
+        lock.withLock { quick += 1 }
+        return (book, found, completeness)
+    }
+
+    func remember(book: Book, found: [Diagnostic], completeness: [CompletenessItem], today: Day) {
+        lock.withLock { last = (book, found, completeness, today) }
     }
 }

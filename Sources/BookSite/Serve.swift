@@ -31,6 +31,7 @@ public final class PreviewServer: @unchecked Sendable {
     /// What a (re)build did, for the terminal.
     public struct Outcome: Sendable {
         public let checked: Pipeline.Checked?
+        /// The entity pages of the site (rendered when opened).
         public let pages: Int
         public let seconds: Double
         /// A failure that is not the book's (an unreadable folder, a broken theme).
@@ -53,12 +54,16 @@ public final class PreviewServer: @unchecked Sendable {
     /// The search index is built on a queue of its own after the pages are served; a newer
     /// build's index replaces an older one that has not finished (it is dropped).
     private let searchQueue = DispatchQueue(label: "servicebook.search")
+    private var pendingSearch: DispatchWorkItem?
+    /// How long the edits must pause before the search index is built again.
+    static let searchDelay: DispatchTimeInterval = .milliseconds(700)
     private var subscribers: [UUID: AsyncStream<[UInt8]>.Continuation] = [:]
     private var server: HTTPServer?
-    /// The previous builds' bodies: a rebuild renders again only the bodies that changed.
-    private let cache = RenderCache()
-    /// The previous build's files: a rebuild reads and parses again only the changed ones.
-    private let loaded = LoadCache()
+    /// What the previous builds left: a rebuild reads, models and checks again only what
+    /// changed, and renders again only the bodies that changed.
+    public let cache = BuildCache()
+    /// One rebuild at a time (the content's and the theme's watchers each call `rebuild`).
+    private let building = NSLock()
 
     public init(options: Options) {
         self.options = options
@@ -70,13 +75,17 @@ public final class PreviewServer: @unchecked Sendable {
 
     /// Builds the book into memory. With errors the last good site stays and the open pages are
     /// told; without, the new site is served and the open pages reload. Pages are rendered when
-    /// they are asked for, except the home page, rendered now so that a broken theme shows at once.
+    /// they are asked for (a page the theme cannot render answers with the error).
+    /// - Parameter changed: the files the watcher saw change (absolute paths), if it said.
     @discardableResult
-    public func rebuild() -> Outcome {
+    public func rebuild(changed: [String]? = nil) -> Outcome {
+        building.lock()
+        defer { building.unlock() }
         let start = Date()
+        if let changed { cache.load.hint(changed: changed) }
         let outcome: Outcome
         do {
-            let checked = try Pipeline.check(content: options.content, cache: loaded)
+            let checked = try Pipeline.check(content: options.content, cache: cache)
             if checked.report.errors > 0 {
                 let list = checked.report.diagnostics.filter { $0.severity == .error }.map { d -> [String: Any] in
                     ["file": d.location.file, "line": d.location.line, "column": d.location.column,
@@ -86,20 +95,22 @@ public final class PreviewServer: @unchecked Sendable {
                 outcome = Outcome(checked: checked, pages: 0, seconds: Date().timeIntervalSince(start), failure: nil)
             } else {
                 var times = checked.times
-                let site = try Pipeline.lazySite(checked, content: options.content, theme: options.theme, cache: cache)
-                do {
-                    _ = try site.file("index.html")
-                } catch {
-                    throw Pipeline.BuildError(description: "\(error)")
-                }
+                let site = try Pipeline.lazySite(checked, content: options.content, theme: options.theme, cache: cache.render)
                 times.mark("site")
                 let build = publish(site: site, linked: Set(Pipeline.linkedAssets(checked)))
-                // The search index follows (until then the previous one is served, whole).
-                searchQueue.async { [self] in
-                    let search = Pipeline.searchFiles(checked)
-                    publish(search: search, build: build)
+                // The search index follows once the edits pause (until then the previous one is
+                // served, whole): it is the slow part of a build, and only the last one counts.
+                let work = DispatchWorkItem { [self] in
+                    guard lock.withLock({ build == generation }) else { return }
+                    publish(search: Pipeline.searchFiles(checked), build: build)
                 }
-                var done = Outcome(checked: checked, pages: site.paths.filter { $0.hasSuffix(".html") }.count,
+                lock.withLock { pendingSearch?.cancel(); pendingSearch = work }
+                if changed == nil {
+                    searchQueue.async(execute: work)
+                } else {
+                    searchQueue.asyncAfter(deadline: .now() + PreviewServer.searchDelay, execute: work)
+                }
+                var done = Outcome(checked: checked, pages: checked.book.entities.count,
                                    seconds: Date().timeIntervalSince(start), failure: nil)
                 done.times = times
                 outcome = done
@@ -144,7 +155,10 @@ public final class PreviewServer: @unchecked Sendable {
     }
 
     /// Waits until the search index of the last build is served (for tests and the first build).
-    public func waitForSearch() { searchQueue.sync {} }
+    public func waitForSearch() {
+        guard let work = lock.withLock({ pendingSearch }) else { return }
+        work.wait()
+    }
 
     private func publish(problems list: [[String: Any]]) {
         let event = PreviewServer.event("problems", PreviewServer.json(list))

@@ -167,13 +167,13 @@ struct Serve: ParsableCommand {
             if outcome.errors > 0 {
                 print("\(outcome.errors) error\(outcome.errors == 1 ? "" : "s")\(what): still serving the last good site")
             } else if !quiet {
-                print("Built \(outcome.pages) pages in \(String(format: "%.2f", outcome.seconds)) s\(what)")
+                print("Built \(outcome.pages) pages in \(String(format: "%.3f", outcome.seconds)) s\(what) (rendered when opened)")
             }
         }
         // Watch first, so that a change made during the first build is not missed.
         var folders = [content] + (theme.map { [$0] } ?? [])
         let themeWatcher = try Watcher(folders: folders)
-        themeWatcher.start { paths in report(server.rebuild(), changed: paths) }
+        themeWatcher.start { paths in report(server.rebuild(changed: paths), changed: paths) }
         let first = server.rebuild()
         server.waitForSearch()
         report(first, changed: [])
@@ -181,7 +181,7 @@ struct Serve: ParsableCommand {
         var watchers = [themeWatcher]
         if theme == nil, let checked = first.checked, let named = Pipeline.bookTheme(checked, content: content) {
             let bookTheme = try Watcher(folders: [named])
-            bookTheme.start { paths in report(server.rebuild(), changed: paths) }
+            bookTheme.start { paths in report(server.rebuild(changed: paths), changed: paths) }
             watchers.append(bookTheme)
             folders.append(named)
         }

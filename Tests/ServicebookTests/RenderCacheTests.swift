@@ -25,7 +25,7 @@ struct RenderCacheTests {
         try #require(checked.report.errors == 0, "\(checked.report.diagnostics)")
         let site = try Pipeline.lazySite(checked, content: book.content, display: "content", cache: cache)
         var files: [String: [UInt8]] = [:]
-        for path in site.paths { files[path] = try site.file(path) }
+        for path in try site.paths() { files[path] = try site.file(path) }
         for asset in Pipeline.linkedAssets(checked) {
             files["files/" + asset] = try #require(ContentLoader.readBytes(book.url(asset).path))
         }
@@ -75,9 +75,11 @@ struct RenderCacheTests {
     @Test("a load that reuses the previous load reads only changed, new or renamed files, and gives the same book")
     func loadCache() throws {
         let book = try TestBook()
-        let cache = LoadCache()
+        let build = BuildCache()
+        let cache = build.load
         func checked(_ cache: LoadCache?) throws -> Pipeline.Checked {
-            try Pipeline.check(content: book.content, display: "content", today: Day(year: 2026, month: 11, day: 22)!, cache: cache)
+            try Pipeline.check(content: book.content, display: "content", today: Day(year: 2026, month: 11, day: 22)!,
+                               cache: cache == nil ? nil : build)
         }
         _ = try checked(cache)
         let files = cache.read
@@ -99,5 +101,82 @@ struct RenderCacheTests {
         let b = try Pipeline.site(full, content: book.content, display: "content").files
         #expect(a.map(\.path) == b.map(\.path) && a.map(\.bytes) == b.map(\.bytes))
         #expect(incremental.book[EntityKey(.term, "nps")]?.title == "NPS после правки")
+    }
+
+    func described(_ checked: Pipeline.Checked) -> [String] {
+        checked.report.diagnostics.map { "\($0.location) \($0.code.rawValue) \($0.message) \($0.suggestion ?? "")" }
+    }
+
+    @Test("after each kind of edit, a check that reuses the last one equals a check from scratch; it takes the quick way when only the edited documents change, with the watcher's hint or without")
+    func incrementalCheck() throws {
+        let book = try TestBook()
+        let cache = BuildCache()
+        _ = try Pipeline.check(content: book.content, display: "content", today: today, cache: cache)
+        let greeting = TestBook.validFiles["steps/sales/greeting.md"]!
+        let farewell = TestBook.validFiles["steps/sales/farewell.md"]!
+        // (what, edit, the paths the watcher reports (nil: no hint), whether the quick way is expected)
+        let edits: [(String, () throws -> Void, [String]?, Bool)] = [
+            ("a body, with a hint", { try book.write("steps/sales/greeting.md", greeting + "\nЕщё абзац.\n") }, ["steps/sales/greeting.md"], true),
+            ("a body, without a hint", { try book.write("steps/sales/greeting.md", greeting + "\nДругой абзац.\n") }, nil, true),
+            ("a longer summary (lines below it move) and an old review date (a warning)", {
+                try book.write("steps/sales/greeting.md", greeting
+                    .replacingOccurrences(of: "summary: Встретить клиента.", with: "summary: >\n  Встретить клиента\n  у входа.")
+                    .replacingOccurrences(of: "reviewed: 2026-10-01", with: "reviewed: 2020-01-01"))
+            }, ["steps/sales/greeting.md"], true),
+            ("a title", { try book.write("steps/sales/farewell.md", farewell.replacingOccurrences(of: "Прощание", with: "Прощание с клиентом")) },
+             ["steps/sales/farewell.md"], true),
+            ("an emptied body (a warning, the completeness report)", {
+                try book.write("steps/sales/farewell.md", farewell.replacingOccurrences(of: "Проводить клиента.", with: ""))
+            }, ["steps/sales/farewell.md"], true),
+            ("two files at once", {
+                try book.write("steps/sales/farewell.md", farewell)
+                try book.write("roles/manager.md", TestBook.validFiles["roles/manager.md"]! + "\nИ ещё.\n")
+            }, ["steps/sales/farewell.md", "roles/manager.md"], true),
+            ("a save through a temporary file and a rename", {
+                let temporary = book.url("steps/sales/sedX1b2c3")
+                try (greeting + "\nСохранено через переименование.\n").write(to: temporary, atomically: false, encoding: .utf8)
+                #expect(rename(temporary.path, book.url("steps/sales/greeting.md").path) == 0)
+            }, ["steps/sales/sedX1b2c3", "steps/sales/greeting.md"], true),
+            ("an editor's swap file", { try book.write("steps/sales/.greeting.md.swp", "swap") }, ["steps/sales/.greeting.md.swp"], true),
+            // Not part of the book: the folder is walked (the hint names a new file), the model stays.
+            ("a new file in an unknown folder (a warning)", { try book.write("notes/draft.md", "Черновик.") }, ["notes/draft.md"], true),
+            ("that file gone", { try book.remove("notes/draft.md") }, ["notes/draft.md"], true),
+            ("a new reference", {
+                try book.write("steps/sales/farewell.md", farewell.replacingOccurrences(of: "script: call-script", with: "script: call-script\nparticipants: [operator]"))
+            }, ["steps/sales/farewell.md"], false),
+            ("a renamed heading another page links to (an error)", {
+                try book.write("scripts/call-script.md", TestBook.validFiles["scripts/call-script.md"]!.replacingOccurrences(of: "## Что говорить", with: "## Что сказать"))
+            }, ["scripts/call-script.md"], false),
+            ("the heading back", { try book.write("scripts/call-script.md", TestBook.validFiles["scripts/call-script.md"]!) },
+             ["scripts/call-script.md"], false),
+            ("broken YAML (an error)", { try book.write("steps/sales/greeting.md", "---\ntitle: [\n---\nТекст.\n") }, ["steps/sales/greeting.md"], false),
+            ("the YAML fixed", { try book.write("steps/sales/greeting.md", greeting) }, ["steps/sales/greeting.md"], false),
+            ("the same file again", { try book.write("steps/sales/greeting.md", greeting + "\nАбзац.\n") }, ["steps/sales/greeting.md"], true),
+            ("a new file", { try book.write("glossary/client.md", "---\ntitle: Клиент\nsummary: Тот, кого обслуживают.\n---\nОпределение.\n") },
+             ["glossary/client.md"], false),
+            ("a deleted file", { try book.remove("glossary/client.md") }, ["glossary/client.md"], false),
+            ("a theme file (outside the content folder)", {}, ["../theme/layout.mustache"], true),
+            ("book.yml", { try book.write("book.yml", "title: Другая книга\nlanguage: ru\nreview_interval_days: 365\n") }, ["book.yml"], false),
+            ("a folder's worth of events (the watcher lost count)", {}, ["."], true),
+        ]
+        for (what, edit, hint, quick) in edits {
+            try edit()
+            if let hint { cache.load.hint(changed: hint.map { book.url($0).standardizedFileURL.path }) }
+            let before = cache.quick
+            let incremental = try Pipeline.check(content: book.content, display: "content", today: today, cache: cache)
+            let full = try Pipeline.check(content: book.content, display: "content", today: today)
+            #expect(described(incremental) == described(full), "\(what)")
+            #expect(incremental.report.completeness == full.report.completeness, "\(what)")
+            #expect(incremental.sources == full.sources, "\(what)")
+            #expect((cache.quick > before) == quick, "\(what): the \(quick ? "quick" : "whole") way was expected")
+            if what.hasSuffix("(a warning)") || what.hasSuffix("(an error)") { #expect(!full.report.diagnostics.isEmpty, "\(what)") }
+            if full.report.errors == 0 {
+                let site = try Pipeline.lazySite(incremental, content: book.content, display: "content", cache: cache.render)
+                let expected = try Pipeline.lazySite(full, content: book.content, display: "content", cache: nil)
+                #expect(try site.paths() == expected.paths())
+                for path in try expected.paths() { #expect(try site.file(path) == expected.file(path), "\(what): \(path)") }
+            }
+        }
+        #expect(cache.load.read == 0, "the last checks read nothing")
     }
 }
