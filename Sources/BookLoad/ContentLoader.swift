@@ -169,6 +169,7 @@ public enum ContentLoader {
             relative.append(inside)
         }
         relative.sort()
+        Probe.mark("hint-check")
         var documents = previous.content.documents
         var sources = previous.content.sources
         let shown = Set(relative.map { prefix + $0 })
@@ -185,6 +186,7 @@ public enum ContentLoader {
             diagnostics += file.diagnostics
             cache.replace(prefix + path, stamp, file)
         }
+        Probe.mark("patched")
         var content = LoadedContent(config: previous.content.config, documents: documents, assets: previous.content.assets,
                                     diagnostics: diagnostics, sources: sources)
         content.changed = relative

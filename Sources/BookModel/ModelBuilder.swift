@@ -184,7 +184,10 @@ public enum ModelBuilder {
             links[doc.path] = resolved
             diagnostics += idDiagnostics(doc) + found + linkDiagnostics(doc, resolved, previous.linkResolver)
         }
-        return (previous.replacing(entities, links: links), diagnostics)
+        Probe.mark("update-decode")
+        let book = previous.replacing(entities, links: links)
+        Probe.mark("replacing")
+        return (book, diagnostics)
     }
 
     // MARK: - Decoding

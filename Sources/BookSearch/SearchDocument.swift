@@ -22,10 +22,11 @@ struct SearchDocument: Sendable {
     /// The longest snippet text shipped for one page (a snippet shows about 200 characters).
     static let maxText = 20_000
 
-    init(_ entity: Entity, in book: Book) {
+    /// - Parameter readable: the body's headings and text (`CMark.readableText`).
+    init(_ entity: Entity, in book: Book, readable: @autoclosure () -> (headings: [String], text: String)) {
         key = entity.key
         title = entity.title
-        let (headings, bodyText) = CMark.readableText(entity.source.body)
+        let (headings, bodyText) = readable()
         var titles = [entity.title]
         var extra: [String] = []
         var extraHeadings: [String] = []

@@ -1,3 +1,4 @@
+import BookLoad
 import BookModel
 import CZlib
 import Dispatch
@@ -57,10 +58,18 @@ public enum SearchIndex {
     }
 
     /// Every search file of `book`, sorted by path; identical for identical books.
-    public static func build(_ book: Book) -> [File] {
+    /// - Parameter cache: what an earlier build of the same book computed (`serve`): the readable
+    ///   text of unchanged bodies and the compressed files of unchanged pages are taken from it.
+    public static func build(_ book: Book, cache: SearchCache? = nil) -> [File] {
         let entities = Kind.allCases.flatMap { book.all($0) }.sorted { $0.key.pagePath < $1.key.pagePath }
-        let documents = entities.parallelMap { SearchDocument($0, in: book) }
+        cache?.begin()
+        Probe.mark("search-start")
+        let documents = entities.parallelMap { entity in
+            SearchDocument(entity, in: book, readable: cache.map { $0.readable(entity) } ?? CMark.readableText(entity.source.body))
+        }
+        Probe.mark("search-documents")
         let (pages, vocabularies) = analyze(documents)
+        Probe.mark("search-analyze")
 
         // Average field lengths, then every form's pages with their tf~.
         var averages = SIMD4<Double>()
@@ -192,6 +201,7 @@ public enum SearchIndex {
                 + "],\"a\":{" + aliases.joined(separator: ",") + "}});\n"
             files.append(File(path: "search/w/\(SearchText.shardFile(key)).js", bytes: Array(text.utf8)))
         }
+        Probe.mark("search-shards")
         // Page files: the page's JSON, zlib-compressed and in base64 (the browser inflates it
         // with DecompressionStream): a third of the size.
         let pageFiles = documents.indices.parallelMap { n -> File in
@@ -209,10 +219,13 @@ public enum SearchIndex {
             out += Array(",\"x\":".utf8)
             json(document.text, into: &out)
             out += Array("}".utf8)
-            let text = "__sb(\"d\",\(n),\"" + Data(deflate(out)).base64EncodedString() + "\");\n"
-            return File(path: "search/d/\(n).js", bytes: Array(text.utf8))
+            let path = "search/d/\(n).js"
+            func make() -> [UInt8] { Array(("__sb(\"d\",\(n),\"" + Data(deflate(out)).base64EncodedString() + "\");\n").utf8) }
+            return File(path: path, bytes: cache?.page(path, out, make: make) ?? make())
         }
+        cache?.commit()
         files += pageFiles
+        Probe.mark("search-pages")
         let manifest = "__sb(\"m\",\"\",{\"v\":\(format),\"n\":\(documents.count),\"kinds\":"
             + json(kindRuns(documents.map(\.key.kind))) + ",\"shards\":" + json(keys.joined(separator: " ")) + "});\n"
         files.append(File(path: "search/index.js", bytes: Array(manifest.utf8)))
@@ -367,4 +380,52 @@ public enum SearchIndex {
         }
         out.append(UInt8(ascii: "\""))
     }
+}
+
+/// What `serve` keeps from one search index to the next: the readable text of each body (a
+/// cmark parse) and each page file (compressed at zlib's best level), reused while their input is
+/// the same. Every posting depends on the average length of the pages' fields, so the postings
+/// and vocabulary are computed again each time, from these parts: the files equal a full build's.
+public final class SearchCache: @unchecked Sendable {
+    private let lock = NSLock()
+    private var texts: [EntityKey: (body: String, readable: (headings: [String], text: String))] = [:]
+    private var nextTexts: [EntityKey: (body: String, readable: (headings: [String], text: String))] = [:]
+    private var pages: [String: (json: [UInt8], file: [UInt8])] = [:]
+    private var nextPages: [String: (json: [UInt8], file: [UInt8])] = [:]
+    /// Parts made, and parts taken from the cache, by the last index.
+    public private(set) var made = 0, reused = 0
+
+    public init() {}
+
+    func readable(_ entity: Entity) -> (headings: [String], text: String) {
+        let body = entity.source.body
+        if let known = lock.withLock({ texts[entity.key] }), known.body == body {
+            lock.withLock { nextTexts[entity.key] = known; reused += 1 }
+            return known.readable
+        }
+        let readable = CMark.readableText(body)
+        lock.withLock { nextTexts[entity.key] = (body, readable); made += 1 }
+        return readable
+    }
+
+    func page(_ path: String, _ json: [UInt8], make: () -> [UInt8]) -> [UInt8] {
+        if let known = lock.withLock({ pages[path] }), known.json == json {
+            lock.withLock { nextPages[path] = known; reused += 1 }
+            return known.file
+        }
+        let file = make()
+        lock.withLock { nextPages[path] = (json, file); made += 1 }
+        return file
+    }
+
+    /// Ends an index: what it did not use is forgotten.
+    func commit() {
+        lock.withLock {
+            texts = nextTexts; nextTexts = [:]
+            pages = nextPages; nextPages = [:]
+        }
+    }
+
+    /// Starts counting for an index.
+    func begin() { lock.withLock { made = 0; reused = 0 } }
 }

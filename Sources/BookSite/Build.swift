@@ -56,8 +56,9 @@ extension Pipeline {
     }
 
     /// The search stage alone: the index files of a checked book.
-    public static func searchFiles(_ checked: Checked) -> [(path: String, bytes: [UInt8])] {
-        SearchIndex.build(checked.book).map { (path: $0.path, bytes: $0.bytes) }
+    /// - Parameter cache: the parts of an earlier index of the same book (`serve`).
+    public static func searchFiles(_ checked: Checked, cache: SearchCache? = nil) -> [(path: String, bytes: [UInt8])] {
+        SearchIndex.build(checked.book, cache: cache).map { (path: $0.path, bytes: $0.bytes) }
     }
 
     /// render → search for a checked book without errors: every file of the site, by path (in

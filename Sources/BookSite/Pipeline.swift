@@ -2,6 +2,7 @@ import BookCheck
 import BookLoad
 import BookModel
 import BookRender
+import BookSearch
 import Foundation
 
 /// The build pipeline, stage by stage: load → model → check (→ render → search → write, later).
@@ -67,11 +68,12 @@ public enum Pipeline {
 }
 
 /// What `serve` keeps from one build to the next, so that a rebuild redoes only what an edit
-/// affects: the files read (`LoadCache`), the last book with its diagnostics, and the bodies
-/// rendered (`RenderCache`).
+/// affects: the files read (`LoadCache`), the last book with its diagnostics, the bodies
+/// rendered (`RenderCache`) and the parts of the search index (`SearchCache`).
 public final class BuildCache: @unchecked Sendable {
     public let load = LoadCache()
     public let render = RenderCache()
+    public let search = SearchCache()
     private let lock = NSLock()
     private var last: (book: Book, found: [Diagnostic], completeness: [CompletenessItem], today: Day)?
     /// How many checks took the quick way (edited documents only) and the whole way.
@@ -94,6 +96,7 @@ public final class BuildCache: @unchecked Sendable {
             guard at < loaded.documents.count, loaded.documents[at].path == path else { lock.withLock { whole += 1 }; return nil }
             documents.append(loaded.documents[at])
         }
+        Probe.mark("found-docs")
         guard let (book, modelDiagnostics) = ModelBuilder.update(last.book, changing: documents) else {
             lock.withLock { whole += 1 }
             return nil
@@ -103,8 +106,10 @@ public final class BuildCache: @unchecked Sendable {
         let shown = Set(documents.map(\.displayPath))
         let found = last.found.filter { !shown.contains($0.location.file) } + modelDiagnostics
             + edited.flatMap { Rules.check($0, in: book, today: today) }
+        Probe.mark("rules")
         let completeness = Completeness.update(last.completeness, in: book, replacing: old,
                                                oldLinks: documents.map { last.book.links[$0.path] ?? [] }, today: today)
+        Probe.mark("completeness")
         lock.withLock { quick += 1 }
         return (book, found, completeness)
     }

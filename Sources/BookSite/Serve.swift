@@ -102,7 +102,7 @@ public final class PreviewServer: @unchecked Sendable {
                 // served, whole): it is the slow part of a build, and only the last one counts.
                 let work = DispatchWorkItem { [self] in
                     guard lock.withLock({ build == generation }) else { return }
-                    publish(search: Pipeline.searchFiles(checked), build: build)
+                    publish(search: Pipeline.searchFiles(checked, cache: cache.search), build: build)
                 }
                 lock.withLock { pendingSearch?.cancel(); pendingSearch = work }
                 if changed == nil {
@@ -184,15 +184,17 @@ public final class PreviewServer: @unchecked Sendable {
     public func start(onListening: @escaping @Sendable (UInt16) -> Void = { _ in }) async throws {
         let server = HTTPServer(address: try .inet(ip4: "127.0.0.1", port: options.port), timeout: 30,
                                 logger: .disabled)
-        await server.appendRoute("GET /__servicebook/live.js") { _ in
-            HTTPResponse(statusCode: .ok, headers: [.contentType: "text/javascript; charset=utf-8", .cacheControl: "no-store"],
-                         body: Data(PreviewServer.liveScript.utf8))
+        await server.appendRoute("GET /__servicebook/live.js") { request in
+            PreviewServer.ok(Array(PreviewServer.liveScript.utf8), type: "text/javascript; charset=utf-8",
+                             ifNoneMatch: request.headers[.ifNoneMatch])
         }
         await server.appendRoute("GET /__servicebook/events") { [self] _ in
             HTTPResponse(statusCode: .ok, headers: [.contentType: "text/event-stream", .cacheControl: "no-store"],
                          body: HTTPBodySequence(from: EventBytes(stream: subscribe())))
         }
-        await server.appendRoute("GET *") { [self] request in response(for: request.target.path(percentEncoded: false)) }
+        await server.appendRoute("GET *") { [self] request in
+            response(for: request.target.path(percentEncoded: false), ifNoneMatch: request.headers[.ifNoneMatch])
+        }
         await server.appendRoute("HEAD *") { [self] request in
             let full = response(for: request.target.path(percentEncoded: false))
             return HTTPResponse(statusCode: full.statusCode, headers: full.headers, body: Data())
@@ -276,8 +278,20 @@ public final class PreviewServer: @unchecked Sendable {
             || path.hasPrefix("files/") && linked.contains(String(path.dropFirst(6)))
     }
 
+    /// A file, with an entity tag: the browser asks again every time (`no-cache`), and an
+    /// unchanged file is answered with 304, so that a reload reuses the scripts it has compiled.
+    static func ok(_ bytes: [UInt8], type: String, ifNoneMatch: String?) -> HTTPResponse {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325                       // FNV-1a
+        for byte in bytes { hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01B3 }
+        let tag = "\"\(String(hash, radix: 16))-\(bytes.count)\""
+        if let ifNoneMatch, ifNoneMatch.split(separator: ",").contains(where: { $0.trimmingCharacters(in: .whitespaces) == tag }) {
+            return HTTPResponse(statusCode: .notModified, headers: [.eTag: tag, .cacheControl: "no-cache"], body: Data())
+        }
+        return HTTPResponse(statusCode: .ok, headers: [.contentType: type, .cacheControl: "no-cache", .eTag: tag], body: Data(bytes))
+    }
+
     /// `rawPath` is the request's path as sent, percent-decoded once.
-    func response(for rawPath: String) -> HTTPResponse {
+    func response(for rawPath: String, ifNoneMatch: String? = nil) -> HTTPResponse {
         var path = rawPath.split(separator: "/").joined(separator: "/")
         let isFile = !path.isEmpty && exists(path)
         let isFolder = path.isEmpty || !isFile && exists(path + "/index.html")
@@ -290,8 +304,7 @@ public final class PreviewServer: @unchecked Sendable {
         let found = path.split(separator: "/").contains("..") || (isFile && rawPath.hasSuffix("/")) ? nil : file(path)
         switch found {
         case .success(let bytes)?:
-            return HTTPResponse(statusCode: .ok, headers: [.contentType: PreviewServer.contentType(path), .cacheControl: "no-store"],
-                                body: Data(bytes))
+            return PreviewServer.ok(bytes, type: PreviewServer.contentType(path), ifNoneMatch: ifNoneMatch)
         case .failure(let error)?:
             let page = "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Cannot render</title></head>"
                 + "<body><p>The theme cannot render /\(SiteRenderer.escape(path)): \(SiteRenderer.escape("\(error)"))</p></body></html>"

@@ -23,7 +23,7 @@ public final class Watcher: @unchecked Sendable {
         public let description: String
     }
 
-    public init(folders roots: [String], quiet: TimeInterval = 0.03, patience: TimeInterval = 0.3) throws {
+    public init(folders roots: [String], quiet: TimeInterval = 0.015, patience: TimeInterval = 0.3) throws {
         fd = inotify_init1(Int32(IN_CLOEXEC))
         guard fd >= 0 else { throw WatchError(description: "cannot watch files: \(String(cString: strerror(errno)))") }
         self.roots = roots.map { URL(fileURLWithPath: $0).standardizedFileURL.path }

@@ -107,7 +107,7 @@ struct RenderCacheTests {
         checked.report.diagnostics.map { "\($0.location) \($0.code.rawValue) \($0.message) \($0.suggestion ?? "")" }
     }
 
-    @Test("after each kind of edit, a check that reuses the last one equals a check from scratch; it takes the quick way when only the edited documents change, with the watcher's hint or without")
+    @Test("after each kind of edit, a check that reuses the last one equals a check from scratch (and so do the pages and the search index); it takes the quick way when only the edited documents change, with the watcher's hint or without")
     func incrementalCheck() throws {
         let book = try TestBook()
         let cache = BuildCache()
@@ -175,6 +175,11 @@ struct RenderCacheTests {
                 let expected = try Pipeline.lazySite(full, content: book.content, display: "content", cache: nil)
                 #expect(try site.paths() == expected.paths())
                 for path in try expected.paths() { #expect(try site.file(path) == expected.file(path), "\(what): \(path)") }
+                let search = Pipeline.searchFiles(incremental, cache: cache.search)
+                let fullSearch = Pipeline.searchFiles(full)
+                #expect(search.map(\.path) == fullSearch.map(\.path), "\(what)")
+                #expect(search.map(\.bytes) == fullSearch.map(\.bytes), "\(what): the search index")
+                if what == "a body, without a hint" { #expect(cache.search.reused > cache.search.made, "\(what): \(cache.search.made) search parts made") }
             }
         }
         #expect(cache.load.read == 0, "the last checks read nothing")
