@@ -1,3 +1,4 @@
+import Dispatch
 import BookModel
 
 /// One line of the completeness report: how many entities satisfy a rule.
@@ -65,30 +66,45 @@ public enum Completeness {
     /// How many entities satisfy each rule, and how many links resolve.
     public static func report(_ book: Book, today: Day) -> [CompletenessItem] {
         let rules = rules(book, today: today)
+        // In chunks on every core, each with counts of its own, added up at the end.
+        let entities = Kind.allCases.flatMap { book.all($0) }
+        let chunks = Swift.max(1, Swift.min(64, entities.count / 256))
+        var counts = [([Int], [Int])](repeating: ([], []), count: chunks)
+        counts.withUnsafeMutableBufferPointer { out in
+            let base = out.baseAddress!
+            DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
+                var satisfied = [Int](repeating: 0, count: rules.count + 1), total = satisfied
+                for entity in entities[(chunk * entities.count / chunks)..<((chunk + 1) * entities.count / chunks)] {
+                    tally(entity, book, rules, into: &satisfied, &total, sign: 1)
+                }
+                (base + chunk).pointee = (satisfied, total)
+            }
+        }
         var satisfied = [Int](repeating: 0, count: rules.count + 1), total = satisfied
-        for entity in Kind.allCases.flatMap({ book.all($0) }) {
-            tally(entity, book, rules, into: &satisfied, &total, sign: 1)
+        for (s, t) in counts {
+            for i in satisfied.indices { satisfied[i] += s[i]; total[i] += t[i] }
         }
         for resolved in book.links.values { tally(resolved, into: &satisfied, &total, sign: 1) }
         return items(rules, satisfied, total)
     }
 
-    /// The report of `book` from the report of the book before some of its entities were edited
-    /// without changing its references (`ModelBuilder.update`): the edited entities' old counts
-    /// out, their new ones in.
-    public static func update(_ previous: [CompletenessItem], in book: Book, replacing old: [Entity],
-                              oldLinks: [[(link: BodyLink, target: ResolvedLink)]], today: Day) -> [CompletenessItem] {
-        let rules = rules(book, today: today)
-        guard previous.count == rules.count + 1 else { return report(book, today: today) }
+    /// The report of `book` from the report of the book before some of its documents were edited
+    /// (`ModelBuilder.update`): the counts of the entities the edits affected, as the old book
+    /// had them, out; as the new book has them, in; and the same for the edited documents' links.
+    public static func update(_ previous: [CompletenessItem], from old: Book, to book: Book, entities: Set<EntityKey>,
+                              documents: [String], today: Day) -> [CompletenessItem] {
+        let before = rules(old, today: today), after = rules(book, today: today)
+        guard previous.count == after.count + 1, before.map(\.id) == after.map(\.id) else { return report(book, today: today) }
         var satisfied = previous.map(\.satisfied), total = previous.map(\.total)
-        for entity in old { tally(entity, book, rules, into: &satisfied, &total, sign: -1) }
-        for resolved in oldLinks { tally(resolved, into: &satisfied, &total, sign: -1) }
-        for entity in old {
-            guard let now = book[entity.key] else { continue }
-            tally(now, book, rules, into: &satisfied, &total, sign: 1)
-            tally(book.links[now.source.path] ?? [], into: &satisfied, &total, sign: 1)
+        for key in entities {
+            if let entity = old[key] { tally(entity, old, before, into: &satisfied, &total, sign: -1) }
+            if let entity = book[key] { tally(entity, book, after, into: &satisfied, &total, sign: 1) }
         }
-        return items(rules, satisfied, total)
+        for path in documents {
+            tally(old.links[path] ?? [], into: &satisfied, &total, sign: -1)
+            tally(book.links[path] ?? [], into: &satisfied, &total, sign: 1)
+        }
+        return items(after, satisfied, total)
     }
 
     static func tally(_ entity: Entity, _ book: Book, _ rules: [Rule], into satisfied: inout [Int], _ total: inout [Int], sign: Int) {

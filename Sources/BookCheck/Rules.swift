@@ -5,7 +5,7 @@ import BookModel
 public enum Rules {
     /// Runs every rule. `today` decides which `reviewed` dates are past the review interval.
     public static func run(_ book: Book, today: Day) -> [Diagnostic] {
-        Kind.allCases.flatMap { book.all($0) }.flatMap { check($0, in: book, today: today) }
+        Kind.allCases.flatMap { book.all($0) }.parallelMap { check($0, in: book, today: today) }.flatMap { $0 }
     }
 
     /// The rules about one entity. Each problem is reported in the entity's own file, so that

@@ -110,10 +110,14 @@ public struct Book: Sendable {
     public let linkResolver: LinkResolver
     /// Paths of the non-document files under the content folder.
     public let assets: Set<String>
-    private let orderedKeys: [Kind: [EntityKey]]
+    /// The keys of every document, also of those too broken to become entities.
+    let documentKeys: Set<EntityKey>
+    /// Each kind's keys in the order of `all`.
+    let orderedKeys: [Kind: [EntityKey]]
 
     init(config: BookConfig, entities: [EntityKey: Entity], documents: [SourceDocument], index: BookIndex,
-         links: [String: [(link: BodyLink, target: ResolvedLink)]], linkResolver: LinkResolver, assets: Set<String>) {
+         links: [String: [(link: BodyLink, target: ResolvedLink)]], linkResolver: LinkResolver, assets: Set<String>,
+         documentKeys: Set<EntityKey>, orderedKeys: [Kind: [EntityKey]]) {
         self.linkResolver = linkResolver
         self.assets = assets
         self.config = config
@@ -121,6 +125,12 @@ public struct Book: Sendable {
         self.documents = documents
         self.index = index
         self.links = links
+        self.documentKeys = documentKeys
+        self.orderedKeys = orderedKeys
+    }
+
+    /// Each kind's keys in the order of `all`: by id, pages by `order` then id.
+    static func order(_ entities: [EntityKey: Entity]) -> [Kind: [EntityKey]] {
         var ordered: [Kind: [EntityKey]] = [:]
         for kind in Kind.allCases {
             var keys = entities.keys.filter { $0.kind == kind }
@@ -134,24 +144,25 @@ public struct Book: Sendable {
             }
             ordered[kind] = keys
         }
-        orderedKeys = ordered
+        return ordered
     }
 
     private init(_ book: Book, entities: [EntityKey: Entity], documents: [SourceDocument],
-                 links: [String: [(link: BodyLink, target: ResolvedLink)]]) {
+                 links: [String: [(link: BodyLink, target: ResolvedLink)]], index: BookIndex) {
         config = book.config
         self.entities = entities
         self.documents = documents
-        index = book.index
+        self.index = index
         self.links = links
         linkResolver = book.linkResolver
         assets = book.assets
+        documentKeys = book.documentKeys
         orderedKeys = book.orderedKeys
     }
 
-    /// The same book with some entities edited in ways that leave its references, links,
-    /// indexes and order as they are (`ModelBuilder.update` makes sure of that).
-    func replacing(_ edited: [Entity], links changedLinks: [String: [(link: BodyLink, target: ResolvedLink)]]) -> Book {
+    /// The same book with some entities edited in ways that leave its documents, links and order
+    /// as they are, and with `index` (`ModelBuilder.update` makes sure of that).
+    func replacing(_ edited: [Entity], links changedLinks: [String: [(link: BodyLink, target: ResolvedLink)]], index: BookIndex) -> Book {
         var entities = self.entities
         var documents = self.documents
         var links = self.links
@@ -161,7 +172,7 @@ public struct Book: Sendable {
             if at < documents.count, documents[at].path == entity.source.path { documents[at] = entity.source }
         }
         for (path, resolved) in changedLinks { links[path] = resolved }
-        return Book(self, entities: entities, documents: documents, links: links)
+        return Book(self, entities: entities, documents: documents, links: links, index: index)
     }
 
     public subscript(key: EntityKey) -> Entity? { entities[key] }

@@ -1,3 +1,5 @@
+import Foundation
+
 /// Builds the typed model of a book from its loaded documents: decodes front matter into
 /// entities, checks ids, resolves references and body links, and derives the indexes.
 /// Every problem found on the way becomes a diagnostic; nothing stops at the first one.
@@ -20,10 +22,14 @@ public enum ModelBuilder {
 
     /// - Parameter assets: paths (relative to the content folder) of files that are not
     ///   documents, which body links may point at.
-    public static func build(config: BookConfig, documents: [SourceDocument], assets: Set<String> = []) -> (Book, [Diagnostic]) {
+    /// - Parameter cache: what an earlier build made of the same documents (`serve`): the
+    ///   entities of documents loaded once, and their links while no path or heading changed.
+    public static func build(config: BookConfig, documents: [SourceDocument], assets: Set<String> = [],
+                             cache: ModelCache? = nil) -> (Book, [Diagnostic]) {
         Probe.mark("model-start")
         var diagnostics: [Diagnostic] = []
-        let documents = documents.sorted { $0.path < $1.path }
+        let documents = zip(documents, documents.dropFirst()).allSatisfy({ $0.path < $1.path })
+            ? documents : documents.sorted { $0.path < $1.path }
 
         // Ids: valid and unique within a kind.
         var firstPath: [EntityKey: String] = [:]
@@ -43,7 +49,9 @@ public enum ModelBuilder {
         Probe.mark("ids")
         // Front matter -> entities.
         var entities: [EntityKey: Entity] = [:]
-        for (entity, found) in unique.parallelMap({ doc in doc.frontMatter.map { decode(doc, $0) } ?? (nil, []) }) {
+        for (entity, found) in unique.parallelMap({ doc in
+            cache?.decoded(doc) ?? doc.frontMatter.map { decode(doc, $0) } ?? (nil, [])
+        }) {
             diagnostics += found
             if let entity { entities[entity.key] = entity }
         }
@@ -52,36 +60,25 @@ public enum ModelBuilder {
         // References.
         var index = BookIndex()
         var backlinks: [EntityKey: Set<Backlink>] = [:]
-        let idsByKind = Dictionary(grouping: entities.keys, by: \.kind).mapValues { $0.map(\.id) }
+        let documentKeys = Set(firstPath.keys)
+        let ordered = Book.order(entities)
         for key in entities.keys.sorted() {
             let entity = entities[key]!
-            for (field, kind, ref) in entity.references {
-                let target = EntityKey(kind, ref.id)
-                if entities[target] != nil {
-                    if target != key { backlinks[target, default: []].insert(Backlink(from: key, field: field)) }
-                    continue
-                }
-                // The target's file exists but could not be read as an entity: it has its own error.
-                if firstPath[target] != nil { continue }
-                let hint = Suggest.closest(to: ref.id, in: idsByKind[kind] ?? []).map { "did you mean \"\($0)\"?" }
-                let at = ref.location.spanning(ref.id)
-                if let other = Kind.allCases.first(where: { entities[EntityKey($0, ref.id)] != nil }) {
-                    diagnostics.append(Diagnostic(.wrongKindReference, at: at,
-                        "\(field) \"\(ref.id)\" is \(other.withArticle), not \(kind.withArticle)", suggestion: hint))
-                } else {
-                    diagnostics.append(Diagnostic(.unknownReference, at: at,
-                        "\(field) \"\(ref.id)\" is not \(kind.withArticle)", suggestion: hint))
-                }
+            for (field, kind, ref) in entity.references where entities[EntityKey(kind, ref.id)] != nil && EntityKey(kind, ref.id) != key {
+                backlinks[EntityKey(kind, ref.id), default: []].insert(Backlink(from: key, field: field))
             }
+            diagnostics += referenceDiagnostics(entity, entities: entities, documentKeys: documentKeys, ordered: ordered)
         }
 
         Probe.mark("refs")
         // Body links.
         let resolver = LinkResolver(documents: unique, assets: assets)
         var links: [String: [(link: BodyLink, target: ResolvedLink)]] = [:]
+        let universe = cache.map { _ in ModelCache.universe(unique, assets) }
         let resolvedPerDocument = unique.parallelMap { doc in
-            doc.markdown.links.map { (link: $0, target: resolver.resolve($0.destination, from: doc)) }
+            cache?.resolved(doc, universe!, resolver) ?? doc.markdown.links.map { (link: $0, target: resolver.resolve($0.destination, from: doc)) }
         }
+        cache?.commit()
         for (doc, resolved) in zip(unique, resolvedPerDocument) {
             diagnostics += linkDiagnostics(doc, resolved, resolver)
             for case (_, .document(let target, _)) in resolved where target != doc.key && entities[doc.key] != nil {
@@ -92,12 +89,33 @@ public enum ModelBuilder {
         Probe.mark("links")
         index.backlinks = backlinks.mapValues { $0.sorted() }
 
-        derive(&index, entities)
+        derive(&index, entities, ordered)
         Probe.mark("derive")
         let book = Book(config: config, entities: entities, documents: documents, index: index, links: links,
-                        linkResolver: resolver, assets: assets)
+                        linkResolver: resolver, assets: assets, documentKeys: documentKeys, orderedKeys: ordered)
         Probe.mark("bookinit")
         return (book, diagnostics)
+    }
+
+    /// The references of `entity` that point at nothing, or at an entity of another kind.
+    static func referenceDiagnostics(_ entity: Entity, entities: [EntityKey: Entity], documentKeys: Set<EntityKey>,
+                                     ordered: [Kind: [EntityKey]]) -> [Diagnostic] {
+        var out: [Diagnostic] = []
+        for (field, kind, ref) in entity.references {
+            let target = EntityKey(kind, ref.id)
+            // The target's file exists but could not be read as an entity: it has its own error.
+            if entities[target] != nil || documentKeys.contains(target) { continue }
+            let hint = Suggest.closest(to: ref.id, in: (ordered[kind] ?? []).map(\.id)).map { "did you mean \"\($0)\"?" }
+            let at = ref.location.spanning(ref.id)
+            if let other = Kind.allCases.first(where: { entities[EntityKey($0, ref.id)] != nil }) {
+                out.append(Diagnostic(.wrongKindReference, at: at,
+                    "\(field) \"\(ref.id)\" is \(other.withArticle), not \(kind.withArticle)", suggestion: hint))
+            } else {
+                out.append(Diagnostic(.unknownReference, at: at,
+                    "\(field) \"\(ref.id)\" is not \(kind.withArticle)", suggestion: hint))
+            }
+        }
+        return out
     }
 
     /// An invalid or reserved id.
@@ -165,29 +183,69 @@ public enum ModelBuilder {
         }
     }
 
-    /// The book after `changed` documents (already in `previous`, at the same paths) were edited
-    /// without changing their shape, and the model's diagnostics of those documents; nil when an
-    /// edit does change what other documents see (a new reference, a renamed heading, a document
-    /// that no longer decodes, ...): then the whole model is built again.
-    public static func update(_ previous: Book, changing changed: [SourceDocument]) -> (Book, [Diagnostic])? {
-        var entities: [Entity] = []
+    /// The book after `changed` documents (already in `previous`, at the same paths) were edited,
+    /// the model's diagnostics of those documents, and the entities whose rules may now say
+    /// something else (the edited ones, those they referred to or now refer to, the steps whose
+    /// place in a journey and the roles whose duties changed). Nil when an edit changes more
+    /// than references: a document that no longer decodes, a renamed heading or link, a page's
+    /// order; then the whole model is built again.
+    public static func update(_ previous: Book, changing changed: [SourceDocument]) -> (book: Book, diagnostics: [Diagnostic], affected: Set<EntityKey>)? {
+        var edited: [Entity] = []
         var diagnostics: [Diagnostic] = []
         var links: [String: [(link: BodyLink, target: ResolvedLink)]] = [:]
+        var referencesChanged = false
         for doc in changed {
             guard let old = previous[doc.key], old.source.path == doc.path, let frontMatter = doc.frontMatter else { return nil }
             let (decoded, found) = decode(doc, frontMatter)
-            guard let entity = decoded, Shape(doc, entity) == Shape(old.source, old) else { return nil }
-            // An unresolved reference's diagnostic depends on the whole book: build it again.
-            guard entity.references.allSatisfy({ previous[EntityKey($0.kind, $0.reference.id)] != nil }) else { return nil }
+            guard let entity = decoded else { return nil }
+            let before = Shape(old.source, old), after = Shape(doc, entity)
+            guard before.key == after.key, before.order == after.order, before.anchors == after.anchors,
+                  before.links == after.links else { return nil }
+            if before != after { referencesChanged = true }
             let resolved = doc.markdown.links.map { (link: $0, target: previous.linkResolver.resolve($0.destination, from: doc)) }
-            entities.append(entity)
+            edited.append(entity)
             links[doc.path] = resolved
             diagnostics += idDiagnostics(doc) + found + linkDiagnostics(doc, resolved, previous.linkResolver)
         }
-        Probe.mark("update-decode")
-        let book = previous.replacing(entities, links: links)
-        Probe.mark("replacing")
-        return (book, diagnostics)
+        var affected = Set(edited.map(\.key))
+        var index = previous.index
+        if referencesChanged {
+            var entities = previous.entities
+            for entity in edited { entities[entity.key] = entity }
+            // Backlinks: the edited entities' references out, their new ones in.
+            var targets = Set<EntityKey>()
+            for entity in edited {
+                for (_, kind, ref) in previous[entity.key]!.references { targets.insert(EntityKey(kind, ref.id)) }
+                for (_, kind, ref) in entity.references { targets.insert(EntityKey(kind, ref.id)) }
+            }
+            let keys = Set(edited.map(\.key))
+            for target in targets where entities[target] != nil {
+                var list = Set((index.backlinks[target] ?? []).filter { !keys.contains($0.from) || $0.field == "link" })
+                for entity in edited where entity.key != target {
+                    for (field, kind, ref) in entity.references where EntityKey(kind, ref.id) == target {
+                        list.insert(Backlink(from: entity.key, field: field))
+                    }
+                }
+                index.backlinks[target] = list.isEmpty ? nil : list.sorted()
+                affected.insert(target)
+            }
+            index.placements = [:]
+            index.roles = [:]
+            derive(&index, entities, previous.orderedKeys)
+            for step in previous.orderedKeys[.step] ?? [] where index.placements[step.id] != previous.index.placements[step.id] {
+                affected.insert(step)
+            }
+            for role in previous.orderedKeys[.role] ?? [] where index.roles[role.id] != previous.index.roles[role.id] {
+                affected.insert(role)
+            }
+            for entity in edited {
+                diagnostics += referenceDiagnostics(entity, entities: entities, documentKeys: previous.documentKeys,
+                                                    ordered: previous.orderedKeys)
+            }
+        } else {
+            // The references are as they were, so they still resolve.
+        }
+        return (previous.replacing(edited, links: links, index: index), diagnostics, affected)
     }
 
     // MARK: - Decoding
@@ -327,7 +385,7 @@ public enum ModelBuilder {
 
     // MARK: - Indexes
 
-    static func derive(_ index: inout BookIndex, _ entities: [EntityKey: Entity]) {
+    static func derive(_ index: inout BookIndex, _ entities: [EntityKey: Entity], _ ordered_: [Kind: [EntityKey]]) {
         func exists(_ kind: Kind, _ ref: Reference?) -> String? {
             guard let ref, entities[EntityKey(kind, ref.id)] != nil else { return nil }
             return ref.id
@@ -335,7 +393,7 @@ public enum ModelBuilder {
         // Step placements and journey order.
         var ordered: [String] = []
         var seen = Set<String>()
-        for key in entities.keys.filter({ $0.kind == .journey }).sorted() {
+        for key in ordered_[.journey] ?? [] {
             guard let journey = entities[key]?.journey else { continue }
             var sequence: [(stageIndex: Int, stage: String, position: Int, step: String)] = []
             var inJourney = Set<String>()
@@ -353,12 +411,12 @@ public enum ModelBuilder {
                 if seen.insert(item.step).inserted { ordered.append(item.step) }
             }
         }
-        ordered += entities.keys.filter { $0.kind == .step && !seen.contains($0.id) }.map(\.id).sorted()
+        ordered += (ordered_[.step] ?? []).filter { !seen.contains($0.id) }.map(\.id)
         index.stepOrder = ordered
 
         // Role duties.
         var roles: [String: RoleDuties] = [:]
-        for key in entities.keys where key.kind == .role { roles[key.id] = RoleDuties() }
+        for key in ordered_[.role] ?? [] { roles[key.id] = RoleDuties() }
         func appendUnique(_ list: inout [String], _ items: [String]) {
             for item in items where !list.contains(item) { list.append(item) }
         }
@@ -377,7 +435,7 @@ public enum ModelBuilder {
                 appendUnique(&roles[role]!.standards, standards)
             }
         }
-        for key in entities.keys.filter({ $0.kind == .situation }).sorted() {
+        for key in ordered_[.situation] ?? [] {
             guard let situation = entities[key]?.situation else { continue }
             let scripts = situation.scripts.compactMap { exists(.script, $0) }
             let standards = situation.standards.compactMap { exists(.standard, $0) }
@@ -391,7 +449,7 @@ public enum ModelBuilder {
                 appendUnique(&roles[role]!.standards, standards)
             }
         }
-        for key in entities.keys.filter({ $0.kind == .standard }).sorted() {
+        for key in ordered_[.standard] ?? [] {
             guard let standard = entities[key]?.standard else { continue }
             let targets = standard.appliesTo.compactMap { exists(.role, $0) }
             for role in targets.isEmpty ? Array(roles.keys) : targets where roles[role]?.standards.contains(key.id) == false {
@@ -399,5 +457,59 @@ public enum ModelBuilder {
             }
         }
         index.roles = roles
+    }
+}
+
+/// What `ModelBuilder.build` keeps for the next build of the same book (`serve`): each
+/// document's entity (by the document's revision), and its resolved links, valid while the
+/// documents' paths and headings and the other files stay the same.
+public final class ModelCache: @unchecked Sendable {
+    private let lock = NSLock()
+    private var entities: [String: (revision: UInt64, decoded: (Entity?, [Diagnostic]))] = [:]
+    private var nextEntities: [String: (revision: UInt64, decoded: (Entity?, [Diagnostic]))] = [:]
+    private var links: [String: (revision: UInt64, universe: Int, resolved: [(link: BodyLink, target: ResolvedLink)])] = [:]
+    private var nextLinks: [String: (revision: UInt64, universe: Int, resolved: [(link: BodyLink, target: ResolvedLink)])] = [:]
+
+    public init() {}
+
+    func decoded(_ doc: SourceDocument) -> (Entity?, [Diagnostic]) {
+        if let known = lock.withLock({ entities[doc.path] }), known.revision == doc.revision {
+            lock.withLock { nextEntities[doc.path] = known }
+            return known.decoded
+        }
+        let decoded = doc.frontMatter.map { ModelBuilder.decode(doc, $0) } ?? (nil, [])
+        lock.withLock { nextEntities[doc.path] = (doc.revision, decoded) }
+        return decoded
+    }
+
+    func resolved(_ doc: SourceDocument, _ universe: Int, _ resolver: LinkResolver) -> [(link: BodyLink, target: ResolvedLink)] {
+        if let known = lock.withLock({ links[doc.path] }), known.revision == doc.revision, known.universe == universe {
+            lock.withLock { nextLinks[doc.path] = known }
+            return known.resolved
+        }
+        let resolved = doc.markdown.links.map { (link: $0, target: resolver.resolve($0.destination, from: doc)) }
+        lock.withLock { nextLinks[doc.path] = (doc.revision, universe, resolved) }
+        return resolved
+    }
+
+    /// What every link's resolution depends on: each document's path and heading anchors, and
+    /// the other files.
+    static func universe(_ documents: [SourceDocument], _ assets: Set<String>) -> Int {
+        var hasher = Hasher()
+        for doc in documents {
+            hasher.combine(doc.path)
+            hasher.combine(doc.markdown.headings.count)
+            for heading in doc.markdown.headings { hasher.combine(heading.anchor) }
+        }
+        for asset in assets.sorted() { hasher.combine(asset) }
+        return hasher.finalize()
+    }
+
+    /// Ends a build: what it did not use is forgotten.
+    func commit() {
+        lock.withLock {
+            entities = nextEntities; nextEntities = [:]
+            links = nextLinks; nextLinks = [:]
+        }
     }
 }

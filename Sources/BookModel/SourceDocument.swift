@@ -1,3 +1,5 @@
+import Synchronization
+
 /// A heading of a Markdown body, with the anchor the handbook gives it.
 public struct Heading: Sendable, Hashable {
     public let level: Int
@@ -67,9 +69,13 @@ public struct SourceDocument: Sendable {
     /// The line of the file on which the body starts.
     public let bodyLine: Int
     public let markdown: MarkdownFacts
+    /// Tells loads apart: documents with the same revision are the same load of the same file
+    /// (`serve` keeps what it derived from a document while its revision stays).
+    public let revision: UInt64
 
     public init(kind: Kind, id: String, path: String, displayPath: String, frontMatter: YAMLNode?,
                 body: String, bodyLine: Int, markdown: MarkdownFacts) {
+        revision = SourceDocument.revisions.add(1, ordering: .relaxed).newValue
         self.kind = kind
         self.id = id
         self.path = path
@@ -81,4 +87,6 @@ public struct SourceDocument: Sendable {
     }
 
     public var key: EntityKey { EntityKey(kind, id) }
+
+    private static let revisions = Atomic<UInt64>(0)
 }

@@ -28,22 +28,21 @@ public enum Pipeline {
         var times = StageTimes()
         let loaded = try ContentLoader.load(folder: folder, display: display, cache: cache?.load)
         times.mark("load")
-        let book: Book
-        let found: [Diagnostic]
-        let completeness: [CompletenessItem]
+        let result: BuildCache.Last
         if let cache, let quick = cache.update(loaded, today: today) {
-            (book, found, completeness) = quick
+            result = quick
             times.mark("model")
         } else {
-            let (built, modelDiagnostics) = ModelBuilder.build(config: loaded.config, documents: loaded.documents, assets: loaded.assets)
-            book = built
+            let (book, modelDiagnostics) = ModelBuilder.build(config: loaded.config, documents: loaded.documents, assets: loaded.assets,
+                                                              cache: cache?.model)
             times.mark("model")
-            found = modelDiagnostics + Rules.run(book, today: today)
-            completeness = Completeness.report(book, today: today)
+            result = BuildCache.Last(book: book, model: modelDiagnostics, rules: Rules.run(book, today: today),
+                                     completeness: Completeness.report(book, today: today), today: today)
         }
-        cache?.remember(book: book, found: found, completeness: completeness, today: today)
+        cache?.remember(result)
         times.mark("check")
-        let report = CheckReport(diagnostics: loaded.diagnostics + found, completeness: completeness,
+        let book = result.book
+        let report = CheckReport(diagnostics: loaded.diagnostics + result.model + result.rules, completeness: result.completeness,
                                  files: loaded.sources.count, content: display ?? folder, strict: strict,
                                  seconds: Date().timeIntervalSince(start))
         return Checked(book: book, report: report, sources: loaded.sources, times: times)
@@ -68,53 +67,64 @@ public enum Pipeline {
 }
 
 /// What `serve` keeps from one build to the next, so that a rebuild redoes only what an edit
-/// affects: the files read (`LoadCache`), the last book with its diagnostics, the bodies
+/// affects: the files read (`LoadCache`), the entities and links made of them (`ModelCache`),
+/// the last book with its diagnostics, the bodies
 /// rendered (`RenderCache`) and the parts of the search index (`SearchCache`).
 public final class BuildCache: @unchecked Sendable {
     public let load = LoadCache()
+    public let model = ModelCache()
     public let render = RenderCache()
     public let search = SearchCache()
     private let lock = NSLock()
-    private var last: (book: Book, found: [Diagnostic], completeness: [CompletenessItem], today: Day)?
+    private var last: Last?
     /// How many checks took the quick way (edited documents only) and the whole way.
     public private(set) var quick = 0, whole = 0
+
+    /// The last check: its book, the model's and the rules' diagnostics, the completeness report.
+    struct Last {
+        let book: Book
+        let model: [Diagnostic]
+        let rules: [Diagnostic]
+        let completeness: [CompletenessItem]
+        let today: Day
+    }
 
     public init() {}
 
     /// The book, its model and rule diagnostics, and its completeness after the edits `loaded`
-    /// reports, from the last book; nil when the edits change more than the edited documents
-    /// (then the whole book is modelled and checked again).
-    func update(_ loaded: LoadedContent, today: Day) -> (Book, [Diagnostic], [CompletenessItem])? {
-        guard let last = lock.withLock({ last }), let changed = loaded.changed, last.today == today,
-              loaded.config == last.book.config, loaded.assets == last.book.assets else {
-            lock.withLock { whole += 1 }
+    /// reports, from the last book; nil when the edits change more than the edited documents'
+    /// fields and references (then the whole book is modelled and checked again).
+    func update(_ loaded: LoadedContent, today: Day) -> Last? {
+        func whole() -> Last? {
+            lock.withLock { self.whole += 1 }
             return nil
         }
+        guard let last = lock.withLock({ last }), let changed = loaded.changed, last.today == today,
+              loaded.config == last.book.config, loaded.assets == last.book.assets else { return whole() }
         var documents: [SourceDocument] = []
         for path in changed {
             let at = loaded.documents.partitioningIndex { $0.path >= path }
-            guard at < loaded.documents.count, loaded.documents[at].path == path else { lock.withLock { whole += 1 }; return nil }
+            guard at < loaded.documents.count, loaded.documents[at].path == path else { return whole() }
             documents.append(loaded.documents[at])
         }
         Probe.mark("found-docs")
-        guard let (book, modelDiagnostics) = ModelBuilder.update(last.book, changing: documents) else {
-            lock.withLock { whole += 1 }
-            return nil
-        }
-        let old = documents.compactMap { last.book[$0.key] }
-        let edited = documents.compactMap { book[$0.key] }
-        let shown = Set(documents.map(\.displayPath))
-        let found = last.found.filter { !shown.contains($0.location.file) } + modelDiagnostics
-            + edited.flatMap { Rules.check($0, in: book, today: today) }
+        guard let (book, modelDiagnostics, affected) = ModelBuilder.update(last.book, changing: documents) else { return whole() }
         Probe.mark("rules")
-        let completeness = Completeness.update(last.completeness, in: book, replacing: old,
-                                               oldLinks: documents.map { last.book.links[$0.path] ?? [] }, today: today)
+        // Every diagnostic is in the file of the document it is about: the edited documents' model
+        // diagnostics and the affected entities' rule diagnostics are made again, the rest kept.
+        let edited = Set(documents.map(\.displayPath))
+        let reviewed = affected.compactMap { book[$0] }
+        let files = Set(reviewed.map(\.source.displayPath))
+        let model = last.model.filter { !edited.contains($0.location.file) } + modelDiagnostics
+        let rules = last.rules.filter { !files.contains($0.location.file) } + reviewed.flatMap { Rules.check($0, in: book, today: today) }
+        let completeness = Completeness.update(last.completeness, from: last.book, to: book, entities: affected,
+                                               documents: documents.map(\.path), today: today)
         Probe.mark("completeness")
         lock.withLock { quick += 1 }
-        return (book, found, completeness)
+        return Last(book: book, model: model, rules: rules, completeness: completeness, today: today)
     }
 
-    func remember(book: Book, found: [Diagnostic], completeness: [CompletenessItem], today: Day) {
-        lock.withLock { last = (book, found, completeness, today) }
+    func remember(_ checked: Last) {
+        lock.withLock { last = checked }
     }
 }

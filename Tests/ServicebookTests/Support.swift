@@ -147,6 +147,16 @@ final class TestBook {
 
     deinit { try? FileManager.default.removeItem(at: root) }
 
+    /// Every file under the content folder with its bytes (to tell whether an edit changed anything).
+    func snapshot() -> [String: Data] {
+        let base = root.appendingPathComponent("content")
+        var out: [String: Data] = [:]
+        for case let path as String in FileManager.default.enumerator(atPath: base.path)?.allObjects ?? [] {
+            out[path] = FileManager.default.contents(atPath: base.appendingPathComponent(path).path)
+        }
+        return out
+    }
+
     func url(_ path: String) -> URL { root.appendingPathComponent("content").appendingPathComponent(path) }
 
     func write(_ path: String, _ text: String) throws {
