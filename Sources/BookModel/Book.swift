@@ -148,21 +148,23 @@ public struct Book: Sendable {
     }
 
     private init(_ book: Book, entities: [EntityKey: Entity], documents: [SourceDocument],
-                 links: [String: [(link: BodyLink, target: ResolvedLink)]], index: BookIndex) {
+                 links: [String: [(link: BodyLink, target: ResolvedLink)]], index: BookIndex, resolver: LinkResolver) {
         config = book.config
         self.entities = entities
         self.documents = documents
         self.index = index
         self.links = links
-        linkResolver = book.linkResolver
+        linkResolver = resolver
         assets = book.assets
         documentKeys = book.documentKeys
         orderedKeys = book.orderedKeys
     }
 
-    /// The same book with some entities edited in ways that leave its documents, links and order
-    /// as they are, and with `index` (`ModelBuilder.update` makes sure of that).
-    func replacing(_ edited: [Entity], links changedLinks: [String: [(link: BodyLink, target: ResolvedLink)]], index: BookIndex) -> Book {
+    /// The same book with some entities edited in ways that leave its documents and order as
+    /// they are, with new links for some documents, `index` and `resolver` (`ModelBuilder.update`
+    /// makes sure they fit).
+    func replacing(_ edited: [Entity], links changedLinks: [String: [(link: BodyLink, target: ResolvedLink)]], index: BookIndex,
+                   resolver: LinkResolver) -> Book {
         var entities = self.entities
         var documents = self.documents
         var links = self.links
@@ -172,7 +174,7 @@ public struct Book: Sendable {
             if at < documents.count, documents[at].path == entity.source.path { documents[at] = entity.source }
         }
         for (path, resolved) in changedLinks { links[path] = resolved }
-        return Book(self, entities: entities, documents: documents, links: links, index: index)
+        return Book(self, entities: entities, documents: documents, links: links, index: index, resolver: resolver)
     }
 
     public subscript(key: EntityKey) -> Entity? { entities[key] }

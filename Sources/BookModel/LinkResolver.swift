@@ -1,9 +1,17 @@
 /// Resolves the relative links written in bodies (`../scripts/greeting.md#что-говорить`)
 /// against the content folder: to a document and anchor, an asset, or nothing.
 public struct LinkResolver: Sendable {
-    private let byPath: [String: SourceDocument]
+    private var byPath: [String: SourceDocument]
     private let assets: Set<String>
     private let byFileName: [String: [String]]
+
+    /// The same resolver with `documents` (at paths it knows) in place of the ones it had: their
+    /// headings may have changed.
+    func replacing(_ documents: [SourceDocument]) -> LinkResolver {
+        var copy = self
+        for doc in documents where copy.byPath[doc.path] != nil { copy.byPath[doc.path] = doc }
+        return copy
+    }
 
     public init(documents: [SourceDocument], assets: Set<String>) {
         var byPath: [String: SourceDocument] = [:]

@@ -159,76 +159,120 @@ public enum ModelBuilder {
 
     // MARK: - Rebuilding after an edit
 
-    /// What of a document other documents depend on: its id and place, whether it became an
-    /// entity, what its front matter refers to (with the stages of a journey), a page's order,
-    /// its headings' anchors and where its links lead. While no document's shape changes, the
-    /// references, backlinks, body links and indexes of every other document stay as they were.
+    /// What of a document other documents depend on, apart from its id and place: what its
+    /// front matter refers to (with the stages of a journey), its headings' anchors and where its
+    /// links lead.
     struct Shape: Equatable {
-        let key: EntityKey
-        let path: String
         let references: [String]
         let stages: [[String]]
-        let order: Int?
         let anchors: [String]
         let links: [String]
 
         init(_ doc: SourceDocument, _ entity: Entity) {
-            key = doc.key
-            path = doc.path
             references = entity.references.map { "\($0.field) \($0.kind.rawValue) \($0.reference.id)" }
             stages = entity.journey?.stages.map { [$0.id] + $0.steps.map(\.id) } ?? []
-            order = entity.page?.order
             anchors = doc.markdown.headings.map(\.anchor)
             links = doc.markdown.links.map(\.destination)
         }
     }
 
+    /// The result of `update`.
+    public struct Update: Sendable {
+        public let book: Book
+        /// The model's diagnostics of `documents`.
+        public let diagnostics: [Diagnostic]
+        /// The documents modelled again: the edited ones, and those whose links lead to an
+        /// edited document whose headings changed.
+        public let documents: [SourceDocument]
+        /// The entities whose rules and counts may now say something else: the edited ones,
+        /// those they referred or linked to or now do, the steps whose place in a journey and the
+        /// roles whose duties changed.
+        public let affected: Set<EntityKey>
+    }
+
     /// The book after `changed` documents (already in `previous`, at the same paths) were edited,
-    /// the model's diagnostics of those documents, and the entities whose rules may now say
-    /// something else (the edited ones, those they referred to or now refer to, the steps whose
-    /// place in a journey and the roles whose duties changed). Nil when an edit changes more
-    /// than references: a document that no longer decodes, a renamed heading or link, a page's
-    /// order; then the whole model is built again.
-    public static func update(_ previous: Book, changing changed: [SourceDocument]) -> (book: Book, diagnostics: [Diagnostic], affected: Set<EntityKey>)? {
-        var edited: [Entity] = []
-        var diagnostics: [Diagnostic] = []
-        var links: [String: [(link: BodyLink, target: ResolvedLink)]] = [:]
-        var referencesChanged = false
+    /// without building it all again; nil when an edit changes which entities there are or their
+    /// order (a document that no longer decodes, a page's `order`): then the whole model is
+    /// built again.
+    public static func update(_ previous: Book, changing changed: [SourceDocument]) -> Update? {
+        var edited: [(doc: SourceDocument, entity: Entity, old: Entity)] = []
         for doc in changed {
-            guard let old = previous[doc.key], old.source.path == doc.path, let frontMatter = doc.frontMatter else { return nil }
-            let (decoded, found) = decode(doc, frontMatter)
-            guard let entity = decoded else { return nil }
-            let before = Shape(old.source, old), after = Shape(doc, entity)
-            guard before.key == after.key, before.order == after.order, before.anchors == after.anchors,
-                  before.links == after.links else { return nil }
-            if before != after { referencesChanged = true }
-            let resolved = doc.markdown.links.map { (link: $0, target: previous.linkResolver.resolve($0.destination, from: doc)) }
-            edited.append(entity)
-            links[doc.path] = resolved
-            diagnostics += idDiagnostics(doc) + found + linkDiagnostics(doc, resolved, previous.linkResolver)
+            guard let old = previous[doc.key], old.source.path == doc.path, let frontMatter = doc.frontMatter,
+                  let entity = decode(doc, frontMatter).0, entity.page?.order == old.page?.order else { return nil }
+            edited.append((doc, entity, old))
         }
-        var affected = Set(edited.map(\.key))
-        var index = previous.index
-        if referencesChanged {
-            var entities = previous.entities
-            for entity in edited { entities[entity.key] = entity }
-            // Backlinks: the edited entities' references out, their new ones in.
-            var targets = Set<EntityKey>()
-            for entity in edited {
-                for (_, kind, ref) in previous[entity.key]!.references { targets.insert(EntityKey(kind, ref.id)) }
-                for (_, kind, ref) in entity.references { targets.insert(EntityKey(kind, ref.id)) }
-            }
-            let keys = Set(edited.map(\.key))
-            for target in targets where entities[target] != nil {
-                var list = Set((index.backlinks[target] ?? []).filter { !keys.contains($0.from) || $0.field == "link" })
-                for entity in edited where entity.key != target {
-                    for (field, kind, ref) in entity.references where EntityKey(kind, ref.id) == target {
-                        list.insert(Backlink(from: entity.key, field: field))
+        let shapes = edited.map { (before: Shape($0.old.source, $0.old), after: Shape($0.doc, $0.entity)) }
+        var entities = previous.entities
+        for item in edited { entities[item.entity.key] = item.entity }
+        let editedKeys = Set(edited.map(\.entity.key))
+
+        // Headings renamed: the links into the edited documents are resolved again.
+        var resolver = previous.linkResolver
+        var relinked: [SourceDocument] = []
+        let renamed = Set(zip(edited, shapes).filter { $0.1.before.anchors != $0.1.after.anchors }.map(\.0.doc.path))
+        if !renamed.isEmpty {
+            resolver = resolver.replacing(edited.map(\.doc))
+            for doc in previous.documents where !editedKeys.contains(doc.key) || previous[doc.key]?.source.path != doc.path {
+                let reaches = (previous.links[doc.path] ?? []).contains { link, target in
+                    switch target {
+                    case .document(let key, _): return previous[key].map { renamed.contains($0.source.path) } ?? false
+                    case .broken: return LinkResolver.join(doc.path, LinkResolver.split(link.destination).path).map(renamed.contains) ?? false
+                    default: return false
                     }
                 }
-                index.backlinks[target] = list.isEmpty ? nil : list.sorted()
-                affected.insert(target)
+                if reaches { relinked.append(doc) }
             }
+        }
+
+        // Each document modelled again: its entity, its links, its diagnostics.
+        let documents = edited.map(\.doc) + relinked
+        var links: [String: [(link: BodyLink, target: ResolvedLink)]] = [:]
+        var diagnostics: [Diagnostic] = []
+        for doc in documents {
+            let resolved = doc.markdown.links.map { (link: $0, target: resolver.resolve($0.destination, from: doc)) }
+            links[doc.path] = resolved
+            let found = doc.frontMatter.map { decode(doc, $0).1 } ?? []
+            diagnostics += idDiagnostics(doc) + found + linkDiagnostics(doc, resolved, resolver)
+            if let entity = entities[doc.key], entity.source.path == doc.path {
+                diagnostics += referenceDiagnostics(entity, entities: entities, documentKeys: previous.documentKeys,
+                                                    ordered: previous.orderedKeys)
+            }
+        }
+
+        // Backlinks: what the modelled documents referred and linked to before, and now.
+        var affected = editedKeys
+        var index = previous.index
+        let modelled = Set(documents.filter { entities[$0.key]?.source.path == $0.path }.map(\.key))
+        func linkTargets(_ resolved: [(link: BodyLink, target: ResolvedLink)]?, from key: EntityKey) -> [EntityKey] {
+            (resolved ?? []).compactMap { if case .document(let target, _) = $0.target, target != key { return target } else { return nil } }
+        }
+        var targets = Set<EntityKey>()
+        for item in edited {
+            for (_, kind, ref) in item.old.references + item.entity.references { targets.insert(EntityKey(kind, ref.id)) }
+        }
+        for doc in documents {
+            targets.formUnion(linkTargets(previous.links[doc.path], from: doc.key))
+            targets.formUnion(linkTargets(links[doc.path], from: doc.key))
+        }
+        for target in targets {
+            var list = Set((index.backlinks[target] ?? []).filter {
+                $0.field == "link" ? !modelled.contains($0.from) : !editedKeys.contains($0.from)
+            })
+            // As `build` has them: a reference counts if its target is an entity, a link always.
+            for item in edited where item.entity.key != target && entities[target] != nil {
+                for (field, kind, ref) in item.entity.references where EntityKey(kind, ref.id) == target {
+                    list.insert(Backlink(from: item.entity.key, field: field))
+                }
+            }
+            for doc in documents where modelled.contains(doc.key) && linkTargets(links[doc.path], from: doc.key).contains(target) {
+                list.insert(Backlink(from: doc.key, field: "link"))
+            }
+            index.backlinks[target] = list.isEmpty ? nil : list.sorted()
+            affected.insert(target)
+        }
+
+        // The indexes, when a reference or a stage changed.
+        if zip(shapes.map(\.before), shapes.map(\.after)).contains(where: { $0.references != $1.references || $0.stages != $1.stages }) {
             index.placements = [:]
             index.roles = [:]
             derive(&index, entities, previous.orderedKeys)
@@ -238,14 +282,9 @@ public enum ModelBuilder {
             for role in previous.orderedKeys[.role] ?? [] where index.roles[role.id] != previous.index.roles[role.id] {
                 affected.insert(role)
             }
-            for entity in edited {
-                diagnostics += referenceDiagnostics(entity, entities: entities, documentKeys: previous.documentKeys,
-                                                    ordered: previous.orderedKeys)
-            }
-        } else {
-            // The references are as they were, so they still resolve.
         }
-        return (previous.replacing(edited, links: links, index: index), diagnostics, affected)
+        let book = previous.replacing(edited.map(\.entity), links: links, index: index, resolver: resolver)
+        return Update(book: book, diagnostics: diagnostics, documents: documents, affected: affected)
     }
 
     // MARK: - Decoding

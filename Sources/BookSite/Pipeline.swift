@@ -108,17 +108,19 @@ public final class BuildCache: @unchecked Sendable {
             documents.append(loaded.documents[at])
         }
         Probe.mark("found-docs")
-        guard let (book, modelDiagnostics, affected) = ModelBuilder.update(last.book, changing: documents) else { return whole() }
+        guard let update = ModelBuilder.update(last.book, changing: documents) else { return whole() }
+        let book = update.book
         Probe.mark("rules")
-        // Every diagnostic is in the file of the document it is about: the edited documents' model
-        // diagnostics and the affected entities' rule diagnostics are made again, the rest kept.
-        let edited = Set(documents.map(\.displayPath))
-        let reviewed = affected.compactMap { book[$0] }
+        // Every diagnostic is in the file of the document it is about: the model diagnostics of
+        // the documents modelled again and the rule diagnostics of the affected entities are made
+        // again, the rest kept.
+        let modelled = Set(update.documents.map(\.displayPath))
+        let reviewed = update.affected.compactMap { book[$0] }
         let files = Set(reviewed.map(\.source.displayPath))
-        let model = last.model.filter { !edited.contains($0.location.file) } + modelDiagnostics
+        let model = last.model.filter { !modelled.contains($0.location.file) } + update.diagnostics
         let rules = last.rules.filter { !files.contains($0.location.file) } + reviewed.flatMap { Rules.check($0, in: book, today: today) }
-        let completeness = Completeness.update(last.completeness, from: last.book, to: book, entities: affected,
-                                               documents: documents.map(\.path), today: today)
+        let completeness = Completeness.update(last.completeness, from: last.book, to: book, entities: update.affected,
+                                               documents: update.documents.map(\.path), today: today)
         Probe.mark("completeness")
         lock.withLock { quick += 1 }
         return Last(book: book, model: model, rules: rules, completeness: completeness, today: today)

@@ -92,7 +92,9 @@ public final class PreviewServer: @unchecked Sendable {
                      "code": d.code.rawValue, "message": d.message]
                 }
                 publish(problems: list)
-                outcome = Outcome(checked: checked, pages: 0, seconds: Date().timeIntervalSince(start), failure: nil)
+                var failed = Outcome(checked: checked, pages: 0, seconds: Date().timeIntervalSince(start), failure: nil)
+                failed.times = checked.times
+                outcome = failed
             } else {
                 var times = checked.times
                 let site = try Pipeline.lazySite(checked, content: options.content, theme: options.theme, cache: cache.render)
