@@ -114,10 +114,16 @@ public struct Book: Sendable {
     let documentKeys: Set<EntityKey>
     /// Each kind's keys in the order of `all`.
     let orderedKeys: [Kind: [EntityKey]]
+    /// The documents with a link that leads nowhere, and those that are no entity (by path).
+    let pathsWithBrokenLinks: Set<String>
+    let pathsWithoutEntity: Set<String>
 
     init(config: BookConfig, entities: [EntityKey: Entity], documents: [SourceDocument], index: BookIndex,
          links: [String: [(link: BodyLink, target: ResolvedLink)]], linkResolver: LinkResolver, assets: Set<String>,
-         documentKeys: Set<EntityKey>, orderedKeys: [Kind: [EntityKey]]) {
+         documentKeys: Set<EntityKey>, orderedKeys: [Kind: [EntityKey]], pathsWithBrokenLinks: Set<String>,
+         pathsWithoutEntity: Set<String>) {
+        self.pathsWithBrokenLinks = pathsWithBrokenLinks
+        self.pathsWithoutEntity = pathsWithoutEntity
         self.linkResolver = linkResolver
         self.assets = assets
         self.config = config
@@ -148,7 +154,10 @@ public struct Book: Sendable {
     }
 
     private init(_ book: Book, entities: [EntityKey: Entity], documents: [SourceDocument],
-                 links: [String: [(link: BodyLink, target: ResolvedLink)]], index: BookIndex, resolver: LinkResolver) {
+                 links: [String: [(link: BodyLink, target: ResolvedLink)]], index: BookIndex, resolver: LinkResolver,
+                 brokenLinks: Set<String>) {
+        pathsWithBrokenLinks = brokenLinks
+        pathsWithoutEntity = book.pathsWithoutEntity
         config = book.config
         self.entities = entities
         self.documents = documents
@@ -164,7 +173,7 @@ public struct Book: Sendable {
     /// they are, with new links for some documents, `index` and `resolver` (`ModelBuilder.update`
     /// makes sure they fit).
     func replacing(_ edited: [Entity], links changedLinks: [String: [(link: BodyLink, target: ResolvedLink)]], index: BookIndex,
-                   resolver: LinkResolver) -> Book {
+                   resolver: LinkResolver, brokenLinks: Set<String>) -> Book {
         var entities = self.entities
         var documents = self.documents
         var links = self.links
@@ -174,7 +183,8 @@ public struct Book: Sendable {
             if at < documents.count, documents[at].path == entity.source.path { documents[at] = entity.source }
         }
         for (path, resolved) in changedLinks { links[path] = resolved }
-        return Book(self, entities: entities, documents: documents, links: links, index: index, resolver: resolver)
+        return Book(self, entities: entities, documents: documents, links: links, index: index, resolver: resolver,
+                    brokenLinks: brokenLinks)
     }
 
     public subscript(key: EntityKey) -> Entity? { entities[key] }

@@ -1,17 +1,23 @@
 /// Resolves the relative links written in bodies (`../scripts/greeting.md#что-говорить`)
 /// against the content folder: to a document and anchor, an asset, or nothing.
 public struct LinkResolver: Sendable {
-    private var byPath: [String: SourceDocument]
+    private let byPath: [String: SourceDocument]
     private let assets: Set<String>
     private let byFileName: [String: [String]]
+
+    /// Documents put in place of the ones of `byPath` since it was made (`replacing`): a short
+    /// list, where copying `byPath` would copy every document.
+    private var edited: [String: SourceDocument] = [:]
 
     /// The same resolver with `documents` (at paths it knows) in place of the ones it had: their
     /// headings may have changed.
     func replacing(_ documents: [SourceDocument]) -> LinkResolver {
         var copy = self
-        for doc in documents where copy.byPath[doc.path] != nil { copy.byPath[doc.path] = doc }
+        for doc in documents where byPath[doc.path] != nil { copy.edited[doc.path] = doc }
         return copy
     }
+
+    private func document(at path: String) -> SourceDocument? { edited[path] ?? byPath[path] }
 
     public init(documents: [SourceDocument], assets: Set<String>) {
         var byPath: [String: SourceDocument] = [:]
@@ -61,7 +67,7 @@ public struct LinkResolver: Sendable {
         guard let target = LinkResolver.join(doc.path, path) else {
             return .broken(reason: "\"\(path)\" points outside the content folder")
         }
-        if let targetDoc = byPath[target] {
+        if let targetDoc = document(at: target) {
             guard let fragment, !fragment.isEmpty else { return .document(targetDoc.key, anchor: nil) }
             if targetDoc.markdown.hasAnchor(fragment) { return .document(targetDoc.key, anchor: fragment) }
             return .broken(reason: "#\(fragment) is not a heading of \(targetDoc.displayPath)")
@@ -75,11 +81,11 @@ public struct LinkResolver: Sendable {
     public func suggestion(for destination: String, from doc: SourceDocument) -> String? {
         let (path, fragment) = LinkResolver.split(destination)
         if let fragment {
-            let target = path.isEmpty ? doc : LinkResolver.join(doc.path, path).flatMap { byPath[$0] }
+            let target = path.isEmpty ? doc : LinkResolver.join(doc.path, path).flatMap { document(at: $0) }
             if let target, let near = Suggest.closest(to: fragment, in: target.markdown.headings.map(\.anchor)) {
                 return "did you mean \"\(path)#\(near)\"?"
             }
-            if let target, path.isEmpty || byPath[LinkResolver.join(doc.path, path) ?? ""] != nil {
+            if let target, path.isEmpty || document(at: LinkResolver.join(doc.path, path) ?? "") != nil {
                 let list = target.markdown.headings.prefix(8).map { "#" + $0.anchor }
                 return list.isEmpty ? "the target has no headings" : "its headings are: " + list.joined(separator: ", ")
             }

@@ -89,10 +89,16 @@ public enum ModelBuilder {
         Probe.mark("links")
         index.backlinks = backlinks.mapValues { $0.sorted() }
 
+        var brokenLinks = Set<String>(), withoutEntity = Set<String>()
+        for (path, resolved) in links where resolved.contains(where: { if case .broken = $0.target { true } else { false } }) {
+            brokenLinks.insert(path)
+        }
+        for doc in unique where entities[doc.key]?.source.path != doc.path { withoutEntity.insert(doc.path) }
         derive(&index, entities, ordered)
         Probe.mark("derive")
         let book = Book(config: config, entities: entities, documents: documents, index: index, links: links,
-                        linkResolver: resolver, assets: assets, documentKeys: documentKeys, orderedKeys: ordered)
+                        linkResolver: resolver, assets: assets, documentKeys: documentKeys, orderedKeys: ordered,
+                        pathsWithBrokenLinks: brokenLinks, pathsWithoutEntity: withoutEntity)
         Probe.mark("bookinit")
         return (book, diagnostics)
     }
@@ -209,18 +215,28 @@ public enum ModelBuilder {
         // Headings renamed: the links into the edited documents are resolved again.
         var resolver = previous.linkResolver
         var relinked: [SourceDocument] = []
-        let renamed = Set(zip(edited, shapes).filter { $0.1.before.anchors != $0.1.after.anchors }.map(\.0.doc.path))
+        let renamed = zip(edited, shapes).filter { $0.1.before.anchors != $0.1.after.anchors }.map(\.0.doc)
         if !renamed.isEmpty {
             resolver = resolver.replacing(edited.map(\.doc))
-            for doc in previous.documents where !editedKeys.contains(doc.key) || previous[doc.key]?.source.path != doc.path {
-                let reaches = (previous.links[doc.path] ?? []).contains { link, target in
+            // The documents whose links may reach a renamed heading: those linking to its document,
+            // those with a broken link, those that are no entity (and so give no backlinks).
+            let keys = Set(renamed.map(\.key)), paths = Set(renamed.map(\.path)), editedPaths = Set(edited.map(\.doc.path))
+            var candidates = previous.pathsWithBrokenLinks.union(previous.pathsWithoutEntity)
+            for key in keys {
+                for backlink in previous.index.backlinks[key] ?? [] where backlink.field == "link" {
+                    if let from = previous[backlink.from] { candidates.insert(from.source.path) }
+                }
+            }
+            for path in candidates.subtracting(editedPaths).sorted() {
+                let reaches = (previous.links[path] ?? []).contains { link, target in
                     switch target {
-                    case .document(let key, _): return previous[key].map { renamed.contains($0.source.path) } ?? false
-                    case .broken: return LinkResolver.join(doc.path, LinkResolver.split(link.destination).path).map(renamed.contains) ?? false
+                    case .document(let key, _): return keys.contains(key)
+                    case .broken: return LinkResolver.join(path, LinkResolver.split(link.destination).path).map(paths.contains) ?? false
                     default: return false
                     }
                 }
-                if reaches { relinked.append(doc) }
+                let at = previous.documents.partitioningIndex { $0.path >= path }
+                if reaches, at < previous.documents.count, previous.documents[at].path == path { relinked.append(previous.documents[at]) }
             }
         }
 
@@ -254,21 +270,29 @@ public enum ModelBuilder {
             targets.formUnion(linkTargets(previous.links[doc.path], from: doc.key))
             targets.formUnion(linkTargets(links[doc.path], from: doc.key))
         }
+        var linkedFrom: [EntityKey: [EntityKey]] = [:]
+        for doc in documents where modelled.contains(doc.key) {
+            for target in linkTargets(links[doc.path], from: doc.key) { linkedFrom[target, default: []].append(doc.key) }
+        }
         for target in targets {
-            var list = Set((index.backlinks[target] ?? []).filter {
-                $0.field == "link" ? !modelled.contains($0.from) : !editedKeys.contains($0.from)
-            })
+            // The target's backlinks from the modelled documents, before and now: most often the
+            // same (a document relinked for a renamed heading links where it did).
+            func mine(_ backlink: Backlink) -> Bool {
+                backlink.field == "link" ? modelled.contains(backlink.from) : editedKeys.contains(backlink.from)
+            }
+            let old = index.backlinks[target] ?? []
+            var now = Set<Backlink>()
             // As `build` has them: a reference counts if its target is an entity, a link always.
             for item in edited where item.entity.key != target && entities[target] != nil {
                 for (field, kind, ref) in item.entity.references where EntityKey(kind, ref.id) == target {
-                    list.insert(Backlink(from: item.entity.key, field: field))
+                    now.insert(Backlink(from: item.entity.key, field: field))
                 }
             }
-            for doc in documents where modelled.contains(doc.key) && linkTargets(links[doc.path], from: doc.key).contains(target) {
-                list.insert(Backlink(from: doc.key, field: "link"))
-            }
-            index.backlinks[target] = list.isEmpty ? nil : list.sorted()
+            for from in linkedFrom[target] ?? [] { now.insert(Backlink(from: from, field: "link")) }
             affected.insert(target)
+            guard Set(old.filter(mine)) != now else { continue }
+            let list = Set(old.filter { !mine($0) }).union(now)
+            index.backlinks[target] = list.isEmpty ? nil : list.sorted()
         }
 
         // The indexes, when a reference or a stage changed.
@@ -283,7 +307,15 @@ public enum ModelBuilder {
                 affected.insert(role)
             }
         }
-        let book = previous.replacing(edited.map(\.entity), links: links, index: index, resolver: resolver)
+        var broken = previous.pathsWithBrokenLinks
+        for doc in documents {
+            if links[doc.path]?.contains(where: { if case .broken = $0.target { true } else { false } }) == true {
+                broken.insert(doc.path)
+            } else {
+                broken.remove(doc.path)
+            }
+        }
+        let book = previous.replacing(edited.map(\.entity), links: links, index: index, resolver: resolver, brokenLinks: broken)
         return Update(book: book, diagnostics: diagnostics, documents: documents, affected: affected)
     }
 

@@ -47,7 +47,9 @@ public final class PreviewServer: @unchecked Sendable {
     /// its bodies link to (read from the content folder when asked for).
     private var site: LazySite?
     private var search: [String: [UInt8]] = [:]
-    private var linked: Set<String> = []
+    /// The checked book served, and the files its bodies link to (found when first asked for).
+    private var served: Pipeline.Checked?
+    private var linkedFiles: Set<String>?
     private var problems: [[String: Any]] = []
     /// Counts the good builds: a page that reconnects after missing one reloads.
     private var generation = 0
@@ -99,7 +101,7 @@ public final class PreviewServer: @unchecked Sendable {
                 var times = checked.times
                 let site = try Pipeline.lazySite(checked, content: options.content, theme: options.theme, cache: cache.render)
                 times.mark("site")
-                let build = publish(site: site, linked: Set(Pipeline.linkedAssets(checked)))
+                let build = publish(site: site, checked: checked)
                 // The search index follows once the edits pause (until then the previous one is
                 // served, whole): it is the slow part of a build, and only the last one counts.
                 let work = DispatchWorkItem { [self] in
@@ -134,10 +136,11 @@ public final class PreviewServer: @unchecked Sendable {
     }
 
     /// Serves `site`; the previous search index stays until `publish(search:)`.
-    private func publish(site: LazySite, linked: Set<String>) -> Int {
+    private func publish(site: LazySite, checked: Pipeline.Checked) -> Int {
         lock.lock()
         self.site = site
-        self.linked = linked
+        served = checked
+        linkedFiles = nil
         problems = []
         generation += 1
         let targets = Array(subscribers.values)
@@ -259,9 +262,9 @@ public final class PreviewServer: @unchecked Sendable {
 
     /// The file served at `path` (a site path, no leading "/"), if there is one.
     private func file(_ path: String) -> Result<[UInt8], Error>? {
-        let (site, search, linked) = lock.withLock { (self.site, self.search, self.linked) }
+        let (site, search) = lock.withLock { (self.site, self.search) }
         if let bytes = search[path] { return .success(bytes) }
-        if path.hasPrefix("files/"), linked.contains(String(path.dropFirst(6))) {
+        if path.hasPrefix("files/"), linked().contains(String(path.dropFirst(6))) {
             let source = URL(fileURLWithPath: options.content).appendingPathComponent(String(path.dropFirst(6))).path
             return ContentLoader.readBytes(source).map { .success($0) }
         }
@@ -274,10 +277,20 @@ public final class PreviewServer: @unchecked Sendable {
         }
     }
 
+    /// The files the served book's bodies link to (relative to the content folder).
+    private func linked() -> Set<String> {
+        lock.withLock {
+            if let linkedFiles { return linkedFiles }
+            let found = served.map { Set(Pipeline.linkedAssets($0)) } ?? []
+            linkedFiles = found
+            return found
+        }
+    }
+
     private func exists(_ path: String) -> Bool {
-        let (site, search, linked) = lock.withLock { (self.site, self.search, self.linked) }
+        let (site, search) = lock.withLock { (self.site, self.search) }
         return search[path] != nil || site?.contains(path) == true
-            || path.hasPrefix("files/") && linked.contains(String(path.dropFirst(6)))
+            || path.hasPrefix("files/") && linked().contains(String(path.dropFirst(6)))
     }
 
     /// A file, with an entity tag: the browser asks again every time (`no-cache`), and an
