@@ -46,12 +46,10 @@ public enum ContentLoader {
             return quick
         }
 
-        Probe.mark("load-start")
         var files: [String] = []
         var assets = Set<String>()
         walk(root: root, relative: "", files: &files, diagnostics: &diagnostics, prefix: prefix)
         files.sort()
-        Probe.mark("walk")
 
         // Classify.
         struct Job { let path: String; let kind: Kind }
@@ -71,29 +69,37 @@ public enum ContentLoader {
             }
         }
 
-        // Read and parse every document, in parallel.
+        // Read and parse every document, in parallel (the cache read without its lock).
+        let known = cache?.snapshot()
         var results = [LoadedFile?](repeating: nil, count: jobs.count)
+        var stamps = [LoadCache.Stamp?](repeating: nil, count: jobs.count)
+        var fresh = [Bool](repeating: false, count: jobs.count)
         results.withUnsafeMutableBufferPointer { out in
-            let base = out.baseAddress!
-            DispatchQueue.concurrentPerform(iterations: jobs.count) { i in
-                let job = jobs[i]
-                guard let cache else {
-                    (base + i).pointee = loadDocument(root: root, path: job.path, kind: job.kind, prefix: prefix)
-                    return
-                }
-                let key = prefix + job.path
-                let stamp = LoadCache.Stamp(path: root + "/" + job.path)
-                if let stamp, let known = cache.lookup(key, stamp) {
-                    (base + i).pointee = known
-                } else {
-                    let loaded = loadDocument(root: root, path: job.path, kind: job.kind, prefix: prefix)
-                    if let stamp { cache.store(key, stamp, loaded) }
-                    (base + i).pointee = loaded
+            stamps.withUnsafeMutableBufferPointer { stampsOut in
+                fresh.withUnsafeMutableBufferPointer { freshOut in
+                    let base = out.baseAddress!, stampBase = stampsOut.baseAddress!, freshBase = freshOut.baseAddress!
+                    DispatchQueue.concurrentPerform(iterations: jobs.count) { i in
+                        let job = jobs[i]
+                        guard let known else {
+                            (base + i).pointee = loadDocument(root: root, path: job.path, kind: job.kind, prefix: prefix)
+                            return
+                        }
+                        let stamp = LoadCache.Stamp(path: root + "/" + job.path)
+                        (stampBase + i).pointee = stamp
+                        if let stamp, let cached = known[prefix + job.path], cached.0 == stamp {
+                            (base + i).pointee = cached.1
+                        } else {
+                            (base + i).pointee = loadDocument(root: root, path: job.path, kind: job.kind, prefix: prefix)
+                            (freshBase + i).pointee = true
+                        }
+                    }
                 }
             }
         }
-        Probe.mark("read")
-        cache?.commit()
+        cache?.replaceAll(zip(jobs, zip(stamps, zip(results, fresh))).compactMap { job, rest in
+            guard let stamp = rest.0, let file = rest.1.0 else { return nil }
+            return (prefix + job.path, stamp, file, rest.1.1)
+        })
         var documents: [SourceDocument] = []
         var sources: [String: String] = [:]
         for case let result? in results {
@@ -102,7 +108,6 @@ public enum ContentLoader {
             if let text = result.text { sources[prefix + result.path] = text }
         }
 
-        Probe.mark("assemble")
         // book.yml.
         var config = BookConfig(title: "")
         let bookDisplay = prefix + "book.yml"
@@ -169,7 +174,6 @@ public enum ContentLoader {
             relative.append(inside)
         }
         relative.sort()
-        Probe.mark("hint-check")
         var documents = previous.content.documents
         var sources = previous.content.sources
         let shown = Set(relative.map { prefix + $0 })
@@ -186,7 +190,6 @@ public enum ContentLoader {
             diagnostics += file.diagnostics
             cache.replace(prefix + path, stamp, file)
         }
-        Probe.mark("patched")
         var content = LoadedContent(config: previous.content.config, documents: documents, assets: previous.content.assets,
                                     diagnostics: diagnostics, sources: sources)
         content.changed = relative
@@ -411,7 +414,6 @@ public final class LoadCache: @unchecked Sendable {
 
     private let lock = NSLock()
     private var files: [String: (Stamp, ContentLoader.LoadedFile)] = [:]
-    private var next: [String: (Stamp, ContentLoader.LoadedFile)] = [:]
     /// Files read, and files taken from the cache, by the last load.
     public private(set) var read = 0, reused = 0
     /// The display paths of the files the last load read.
@@ -462,28 +464,24 @@ public final class LoadCache: @unchecked Sendable {
         }
     }
 
-    func lookup(_ key: String, _ stamp: Stamp) -> ContentLoader.LoadedFile? {
-        lock.withLock {
-            guard let known = files[key], known.0 == stamp else { return nil }
-            next[key] = known
-            reused += 1
-            return known.1
-        }
-    }
+    /// The files of the last load, to look up without the lock.
+    func snapshot() -> [String: (Stamp, ContentLoader.LoadedFile)] { lock.withLock { files } }
 
-    func store(_ key: String, _ stamp: Stamp, _ file: ContentLoader.LoadedFile) {
-        lock.withLock {
+    /// Ends a full load: its files (display path, stamp, what was loaded, whether it was read
+    /// now), and no others, are the cache.
+    func replaceAll(_ loaded: [(String, Stamp, ContentLoader.LoadedFile, Bool)]) {
+        var next: [String: (Stamp, ContentLoader.LoadedFile)] = [:]
+        next.reserveCapacity(loaded.count)
+        var readNow: [String] = []
+        for (key, stamp, file, fresh) in loaded {
             next[key] = (stamp, file)
-            read += 1
-            readPaths.append(key)
+            if fresh { readNow.append(key) }
         }
-    }
-
-    /// Ends a load: files it did not see are forgotten; counting starts again.
-    func commit() {
         lock.withLock {
             files = next
-            next = [:]
+            read += readNow.count
+            reused += loaded.count - readNow.count
+            readPaths += readNow
         }
     }
 

@@ -24,16 +24,28 @@ public struct LinkResolver: Sendable {
         for doc in documents where byPath[doc.path] == nil { byPath[doc.path] = doc }
         self.byPath = byPath
         self.assets = assets
-        byFileName = Dictionary(grouping: byPath.keys.sorted(), by: { $0.split(separator: "/").last.map(String.init) ?? $0 })
+        byFileName = Dictionary(grouping: byPath.keys.sorted(), by: { path in
+            path.utf8.lastIndex(of: UInt8(ascii: "/")).map { String(Substring(path.utf8[path.utf8.index(after: $0)...])) } ?? path
+        })
     }
 
     /// True for `https:`, `mailto:`, `tel:` and other links with a scheme, and `//host/...`.
     public static func isExternal(_ destination: String) -> Bool {
-        if destination.hasPrefix("//") { return true }
-        guard let colon = destination.firstIndex(of: ":") else { return false }
-        let scheme = destination[..<colon]
-        guard let first = scheme.first, first.isASCII, first.isLetter else { return false }
-        return scheme.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "+" || $0 == "-" || $0 == ".") }
+        // On bytes: a scheme is ASCII, a letter and then letters, digits, "+", "-" or ".".
+        var position = 0
+        for byte in destination.utf8 {
+            defer { position += 1 }
+            let letter = (byte | 0x20) >= UInt8(ascii: "a") && (byte | 0x20) <= UInt8(ascii: "z")
+            if position == 0 {
+                if byte == UInt8(ascii: "/") { return destination.utf8.dropFirst().first == UInt8(ascii: "/") }
+                guard letter else { return false }
+                continue
+            }
+            if byte == UInt8(ascii: ":") { return true }
+            let digit = byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9")
+            guard letter || digit || byte == UInt8(ascii: "+") || byte == UInt8(ascii: "-") || byte == UInt8(ascii: ".") else { return false }
+        }
+        return false
     }
 
     /// A destination that could run code or reach the reader's disk: `javascript:`, `vbscript:`,
@@ -103,14 +115,16 @@ public struct LinkResolver: Sendable {
 
     /// A destination's file path and `#fragment`, percent-decoded, without a `?query`.
     static func split(_ destination: String) -> (path: String, fragment: String?) {
-        var pathPart = Substring(destination)
+        // On bytes: "#" and "?" are ASCII, so they never fall inside another character's bytes.
+        let utf8 = destination.utf8
+        var pathEnd = utf8.endIndex
         var fragment: String?
-        if let hash = pathPart.firstIndex(of: "#") {
-            fragment = String(pathPart[pathPart.index(after: hash)...]).removingPercentEncodingSafely
-            pathPart = pathPart[..<hash]
+        if let hash = utf8.firstIndex(of: UInt8(ascii: "#")) {
+            fragment = String(Substring(utf8[utf8.index(after: hash)...])).removingPercentEncodingSafely
+            pathEnd = hash
         }
-        if let query = pathPart.firstIndex(of: "?") { pathPart = pathPart[..<query] }
-        return (String(pathPart).removingPercentEncodingSafely, fragment)
+        if let query = utf8[..<pathEnd].firstIndex(of: UInt8(ascii: "?")) { pathEnd = query }
+        return (String(Substring(utf8[..<pathEnd])).removingPercentEncodingSafely, fragment)
     }
 
     /// `steps/sales/a.md` + `../../scripts/b.md` → `scripts/b.md`; nil if it leaves the root.

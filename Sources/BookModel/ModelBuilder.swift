@@ -26,7 +26,6 @@ public enum ModelBuilder {
     ///   entities of documents loaded once, and their links while no path or heading changed.
     public static func build(config: BookConfig, documents: [SourceDocument], assets: Set<String> = [],
                              cache: ModelCache? = nil) -> (Book, [Diagnostic]) {
-        Probe.mark("model-start")
         var diagnostics: [Diagnostic] = []
         let documents = zip(documents, documents.dropFirst()).allSatisfy({ $0.path < $1.path })
             ? documents : documents.sorted { $0.path < $1.path }
@@ -46,17 +45,14 @@ public enum ModelBuilder {
             unique.append(doc)
         }
 
-        Probe.mark("ids")
         // Front matter -> entities.
         var entities: [EntityKey: Entity] = [:]
-        for (entity, found) in unique.parallelMap({ doc in
-            cache?.decoded(doc) ?? doc.frontMatter.map { decode(doc, $0) } ?? (nil, [])
-        }) {
+        let decoded = cache?.decode(unique) ?? unique.parallelMap { doc in doc.frontMatter.map { decode(doc, $0) } ?? (nil, []) }
+        for (entity, found) in decoded {
             diagnostics += found
             if let entity { entities[entity.key] = entity }
         }
 
-        Probe.mark("decode")
         // References.
         var index = BookIndex()
         var backlinks: [EntityKey: Set<Backlink>] = [:]
@@ -70,15 +66,12 @@ public enum ModelBuilder {
             diagnostics += referenceDiagnostics(entity, entities: entities, documentKeys: documentKeys, ordered: ordered)
         }
 
-        Probe.mark("refs")
         // Body links.
         let resolver = LinkResolver(documents: unique, assets: assets)
         var links: [String: [(link: BodyLink, target: ResolvedLink)]] = [:]
-        let universe = cache.map { _ in ModelCache.universe(unique, assets) }
-        let resolvedPerDocument = unique.parallelMap { doc in
-            cache?.resolved(doc, universe!, resolver) ?? doc.markdown.links.map { (link: $0, target: resolver.resolve($0.destination, from: doc)) }
+        let resolvedPerDocument = cache?.resolve(unique, assets: assets, with: resolver) ?? unique.parallelMap { doc in
+            doc.markdown.links.map { (link: $0, target: resolver.resolve($0.destination, from: doc)) }
         }
-        cache?.commit()
         for (doc, resolved) in zip(unique, resolvedPerDocument) {
             diagnostics += linkDiagnostics(doc, resolved, resolver)
             for case (_, .document(let target, _)) in resolved where target != doc.key && entities[doc.key] != nil {
@@ -86,7 +79,6 @@ public enum ModelBuilder {
             }
             links[doc.path] = resolved
         }
-        Probe.mark("links")
         index.backlinks = backlinks.mapValues { $0.sorted() }
 
         var brokenLinks = Set<String>(), withoutEntity = Set<String>()
@@ -95,11 +87,9 @@ public enum ModelBuilder {
         }
         for doc in unique where entities[doc.key]?.source.path != doc.path { withoutEntity.insert(doc.path) }
         derive(&index, entities, ordered)
-        Probe.mark("derive")
         let book = Book(config: config, entities: entities, documents: documents, index: index, links: links,
                         linkResolver: resolver, assets: assets, documentKeys: documentKeys, orderedKeys: ordered,
                         pathsWithBrokenLinks: brokenLinks, pathsWithoutEntity: withoutEntity)
-        Probe.mark("bookinit")
         return (book, diagnostics)
     }
 
@@ -535,31 +525,39 @@ public enum ModelBuilder {
 /// document's entity (by the document's revision), and its resolved links, valid while the
 /// documents' paths and headings and the other files stay the same.
 public final class ModelCache: @unchecked Sendable {
+    typealias Decoded = (Entity?, [Diagnostic])
+    typealias Resolved = [(link: BodyLink, target: ResolvedLink)]
     private let lock = NSLock()
-    private var entities: [String: (revision: UInt64, decoded: (Entity?, [Diagnostic]))] = [:]
-    private var nextEntities: [String: (revision: UInt64, decoded: (Entity?, [Diagnostic]))] = [:]
-    private var links: [String: (revision: UInt64, universe: Int, resolved: [(link: BodyLink, target: ResolvedLink)])] = [:]
-    private var nextLinks: [String: (revision: UInt64, universe: Int, resolved: [(link: BodyLink, target: ResolvedLink)])] = [:]
+    private var entities: [String: (revision: UInt64, decoded: Decoded)] = [:]
+    private var links: [String: (revision: UInt64, universe: Int, resolved: Resolved)] = [:]
 
     public init() {}
 
-    func decoded(_ doc: SourceDocument) -> (Entity?, [Diagnostic]) {
-        if let known = lock.withLock({ entities[doc.path] }), known.revision == doc.revision {
-            lock.withLock { nextEntities[doc.path] = known }
-            return known.decoded
+    /// Each document's entity and diagnostics, decoded again only for documents loaded anew.
+    func decode(_ documents: [SourceDocument]) -> [Decoded] {
+        let known = lock.withLock { entities }                 // read without the lock on every core
+        let decoded = documents.parallelMap { doc -> Decoded in
+            if let cached = known[doc.path], cached.revision == doc.revision { return cached.decoded }
+            return doc.frontMatter.map { ModelBuilder.decode(doc, $0) } ?? (nil, [])
         }
-        let decoded = doc.frontMatter.map { ModelBuilder.decode(doc, $0) } ?? (nil, [])
-        lock.withLock { nextEntities[doc.path] = (doc.revision, decoded) }
+        var next: [String: (revision: UInt64, decoded: Decoded)] = [:]
+        for (doc, result) in zip(documents, decoded) { next[doc.path] = (doc.revision, result) }
+        lock.withLock { entities = next }
         return decoded
     }
 
-    func resolved(_ doc: SourceDocument, _ universe: Int, _ resolver: LinkResolver) -> [(link: BodyLink, target: ResolvedLink)] {
-        if let known = lock.withLock({ links[doc.path] }), known.revision == doc.revision, known.universe == universe {
-            lock.withLock { nextLinks[doc.path] = known }
-            return known.resolved
+    /// Each document's links resolved, again only for documents loaded anew or when a path, a
+    /// heading or another file changed.
+    func resolve(_ documents: [SourceDocument], assets: Set<String>, with resolver: LinkResolver) -> [Resolved] {
+        let universe = ModelCache.universe(documents, assets)
+        let known = lock.withLock { links }
+        let resolved = documents.parallelMap { doc -> Resolved in
+            if let cached = known[doc.path], cached.revision == doc.revision, cached.universe == universe { return cached.resolved }
+            return doc.markdown.links.map { (link: $0, target: resolver.resolve($0.destination, from: doc)) }
         }
-        let resolved = doc.markdown.links.map { (link: $0, target: resolver.resolve($0.destination, from: doc)) }
-        lock.withLock { nextLinks[doc.path] = (doc.revision, universe, resolved) }
+        var next: [String: (revision: UInt64, universe: Int, resolved: Resolved)] = [:]
+        for (doc, result) in zip(documents, resolved) { next[doc.path] = (doc.revision, universe, result) }
+        lock.withLock { links = next }
         return resolved
     }
 
@@ -574,13 +572,5 @@ public final class ModelCache: @unchecked Sendable {
         }
         for asset in assets.sorted() { hasher.combine(asset) }
         return hasher.finalize()
-    }
-
-    /// Ends a build: what it did not use is forgotten.
-    func commit() {
-        lock.withLock {
-            entities = nextEntities; nextEntities = [:]
-            links = nextLinks; nextLinks = [:]
-        }
     }
 }

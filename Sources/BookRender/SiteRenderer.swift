@@ -92,12 +92,10 @@ public struct SiteRenderer {
         let language = book.config.language.rawValue
         s = try cache?.strings(theme, language) ?? theme.strings(language)
         library = try cache?.library(theme, language, strings: s) ?? theme.library(strings: s)
-        Probe.mark("library")
         collation = cache?.collation(book.config.language) ?? CollationCache(language: book.config.language)
         self.completeness = completeness
         self.warnings = warnings
         bodies = BodyStore(renderer: BodyRenderer(book: book, terms: cache?.terms(book) ?? TermMatcher(book: book)), cache: cache)
-        Probe.mark("bodyrenderer")
         strings = s
         var info: [String: Any] = ["title": book.config.title]
         if let v = book.config.organization { info["organization"] = v }
@@ -105,7 +103,6 @@ public struct SiteRenderer {
         if let v = book.config.edition { info["edition"] = v }
         bookInfo = info
         navs = [SiteRenderer.navigation(book: book, s: s, depth: 0), SiteRenderer.navigation(book: book, s: s, depth: 1)]
-        Probe.mark("navs")
     }
 
     /// Every page and asset of the site, sorted by path, and how long the stages took.

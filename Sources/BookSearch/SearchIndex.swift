@@ -63,13 +63,10 @@ public enum SearchIndex {
     public static func build(_ book: Book, cache: SearchCache? = nil) -> [File] {
         let entities = Kind.allCases.flatMap { book.all($0) }.sorted { $0.key.pagePath < $1.key.pagePath }
         cache?.begin()
-        Probe.mark("search-start")
         let documents = entities.parallelMap { entity in
             SearchDocument(entity, in: book, readable: cache.map { $0.readable(entity) } ?? CMark.readableText(entity.source.body))
         }
-        Probe.mark("search-documents")
         let (pages, vocabularies) = analyze(documents)
-        Probe.mark("search-analyze")
 
         // Average field lengths, then every form's pages with their tf~.
         var averages = SIMD4<Double>()
@@ -201,7 +198,6 @@ public enum SearchIndex {
                 + "],\"a\":{" + aliases.joined(separator: ",") + "}});\n"
             files.append(File(path: "search/w/\(SearchText.shardFile(key)).js", bytes: Array(text.utf8)))
         }
-        Probe.mark("search-shards")
         // Page files: the page's JSON, zlib-compressed and in base64 (the browser inflates it
         // with DecompressionStream): a third of the size.
         let pageFiles = documents.indices.parallelMap { n -> File in
@@ -225,7 +221,6 @@ public enum SearchIndex {
         }
         cache?.commit()
         files += pageFiles
-        Probe.mark("search-pages")
         let manifest = "__sb(\"m\",\"\",{\"v\":\(format),\"n\":\(documents.count),\"kinds\":"
             + json(kindRuns(documents.map(\.key.kind))) + ",\"shards\":" + json(keys.joined(separator: " ")) + "});\n"
         files.append(File(path: "search/index.js", bytes: Array(manifest.utf8)))

@@ -105,7 +105,6 @@ extension Pipeline {
 
     static func renderer(_ checked: Checked, content folder: String, display: String?, theme: String?,
                          cache: RenderCache?) throws -> SiteRenderer {
-        Probe.mark("renderer-start")
         let loadedTheme: Theme
         do {
             let folder = theme ?? bookTheme(checked, content: folder)
@@ -115,7 +114,6 @@ extension Pipeline {
         }
         // Paths in the site (edit links, warnings) are "content/steps/x.md" however --content was
         // typed, so that the same book gives the same site on every machine.
-        Probe.mark("theme")
         let contentName = URL(fileURLWithPath: folder).standardizedFileURL.lastPathComponent
         let shown = display ?? folder
         let prefix = shown.hasSuffix("/") ? shown : shown + "/"

@@ -107,10 +107,8 @@ public final class BuildCache: @unchecked Sendable {
             guard at < loaded.documents.count, loaded.documents[at].path == path else { return whole() }
             documents.append(loaded.documents[at])
         }
-        Probe.mark("found-docs")
         guard let update = ModelBuilder.update(last.book, changing: documents) else { return whole() }
         let book = update.book
-        Probe.mark("rules")
         // Every diagnostic is in the file of the document it is about: the model diagnostics of
         // the documents modelled again and the rule diagnostics of the affected entities are made
         // again, the rest kept.
@@ -121,7 +119,6 @@ public final class BuildCache: @unchecked Sendable {
         let rules = last.rules.filter { !files.contains($0.location.file) } + reviewed.flatMap { Rules.check($0, in: book, today: today) }
         let completeness = Completeness.update(last.completeness, from: last.book, to: book, entities: update.affected,
                                                documents: update.documents.map(\.path), today: today)
-        Probe.mark("completeness")
         lock.withLock { quick += 1 }
         return Last(book: book, model: model, rules: rules, completeness: completeness, today: today)
     }
