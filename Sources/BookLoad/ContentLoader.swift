@@ -13,10 +13,16 @@ public struct LoadedContent: Sendable {
     public let diagnostics: [Diagnostic]
     /// The decoded text of every file read, by display path, for showing source lines.
     public let sources: [String: String]
-    /// With a `LoadCache`: the documents (paths relative to the content folder) read again
-    /// because they changed, when nothing else did (the same files, the same book.yml); nil when
-    /// files came or went, book.yml changed, or there was no earlier load.
-    public var changed: [String]? = nil
+    /// With a `LoadCache`: which documents changed since the last load, when nothing else did
+    /// (the same other files, the same book.yml); nil when they did, or there was no earlier load.
+    public var delta: Delta? = nil
+
+    /// Documents (paths relative to the content folder, sorted) read again, new, and gone.
+    public struct Delta: Sendable, Equatable {
+        public var changed: [String] = []
+        public var added: [String] = []
+        public var removed: [String] = []
+    }
 }
 
 /// Reads a content folder: finds the files of every kind, decodes them, splits front matter
@@ -140,60 +146,85 @@ public enum ContentLoader {
         if let cache {
             let listing = jobs.map(\.path)
             let read = cache.readPaths.map { String($0.dropFirst(prefix.count)) }.sorted()
-            if let previous = cache.previous, previous.listing == listing, previous.content.assets == assets,
+            if let previous = cache.previous, previous.content.assets == assets,
                previous.content.sources[bookDisplay] == sources[bookDisplay], previous.prefix == prefix {
-                content.changed = read
+                let before = Set(previous.listing), now = Set(listing)
+                content.delta = LoadedContent.Delta(changed: read.filter(before.contains), added: listing.filter { !before.contains($0) },
+                                                    removed: previous.listing.filter { !now.contains($0) })
             }
             cache.remember(content, listing: listing, files: files, prefix: prefix)
         }
         return content
     }
 
-    /// The quick way for `serve`: when the watcher says that only known documents changed (not
-    /// book.yml, no file came or went), reads those alone and patches the previous load.
-    /// Nil when that does not hold: then the folder is walked as usual.
+    /// The quick way for `serve`: when the watcher says that only documents changed, came or
+    /// went (not book.yml, no folder, no other file), reads those alone and patches the previous
+    /// load. Nil when that does not hold: then the folder is walked as usual.
     static func reload(_ paths: [String], root: String, prefix: String, cache: LoadCache) -> LoadedContent? {
         guard let previous = cache.previous, previous.prefix == prefix else { return nil }
-        var relative: [String] = []
+        var delta = LoadedContent.Delta()
+        var kinds: [String: Kind] = [:]
         for path in Set(paths) {
             // Outside the content folder (a theme file, the folder itself replaced): walk it.
             guard path.hasPrefix(root + "/") else { return nil }
             let inside = String(path.dropFirst(root.count + 1))
+            let parts = inside.split(separator: "/")
             // Hidden files and folders (an editor's swap file) are not part of the book.
-            if inside.split(separator: "/").contains(where: { $0.hasPrefix(".") }) { continue }
-            if previous.index[inside] == nil {
-                // A file that came and went (an editor's temporary file) leaves the book as it was;
-                // anything else new, or a file that is not a document, needs the folder walked.
-                var info = stat()
-                let known = previous.files.contains { $0 == inside || $0.hasPrefix(inside + "/") }
-                if lstat(path, &info) != 0, errno == ENOENT, !known { continue }
-                return nil
-            }
+            if parts.contains(where: { $0.hasPrefix(".") }) { continue }
             var info = stat()
-            guard lstat(path, &info) == 0, info.st_mode & S_IFMT == S_IFREG else { return nil }   // gone, or not a plain file
-            relative.append(inside)
+            let exists = lstat(path, &info) == 0
+            let gone = !exists && errno == ENOENT
+            let plainFile = exists && info.st_mode & S_IFMT == S_IFREG
+            if let at = previous.index[inside] {
+                if gone { delta.removed.append(inside) } else if plainFile { delta.changed.append(inside) } else { return nil }
+                kinds[inside] = previous.content.documents[at].kind
+                continue
+            }
+            let known = previous.files.contains { $0 == inside || $0.hasPrefix(inside + "/") }
+            // A file that came and went (an editor's temporary file) leaves the book as it was.
+            if gone && !known { continue }
+            // A new document in a kind's folder; anything else (a folder, another file, a
+            // document that did not load) needs the folder walked.
+            guard plainFile, !known, inside.hasSuffix(".md"), parts.count >= 2, let kind = Kind(folder: String(parts[0])) else { return nil }
+            delta.added.append(inside)
+            kinds[inside] = kind
         }
-        relative.sort()
+        delta.changed.sort(); delta.added.sort(); delta.removed.sort()
+        let read = delta.changed + delta.added
+        let loaded = read.parallelMap { path -> (LoadCache.Stamp?, LoadedFile) in
+            (LoadCache.Stamp(path: root + "/" + path), loadDocument(root: root, path: path, kind: kinds[path]!, prefix: prefix))
+        }
         var documents = previous.content.documents
         var sources = previous.content.sources
-        let shown = Set(relative.map { prefix + $0 })
+        var listing = previous.listing, files = previous.files
+        let shown = Set((read + delta.removed).map { prefix + $0 })
         var diagnostics = previous.content.diagnostics.filter { !shown.contains($0.location.file) }
-        let loaded = relative.parallelMap { path -> (LoadCache.Stamp?, LoadedFile) in
-            let stamp = LoadCache.Stamp(path: root + "/" + path)
-            return (stamp, loadDocument(root: root, path: path, kind: previous.content.documents[previous.index[path]!].kind, prefix: prefix))
+        for path in delta.removed {
+            documents.remove(at: documents.partitioningIndex { $0.path >= path })
+            listing.remove(at: listing.partitioningIndex { $0 >= path })
+            files.remove(at: files.partitioningIndex { $0 >= path })
+            sources[prefix + path] = nil
+            cache.forget(prefix + path)
         }
-        for (path, (stamp, file)) in zip(relative, loaded) {
-            // A document that no longer loads at all changes the book's shape: walk the folder.
+        for (path, (stamp, file)) in zip(read, loaded) {
+            // A document that no longer loads at all is no document: walk the folder.
             guard let document = file.document, let stamp else { return nil }
-            documents[previous.index[path]!] = document
+            if delta.added.contains(path) {
+                documents.insert(document, at: documents.partitioningIndex { $0.path >= path })
+                listing.insert(path, at: listing.partitioningIndex { $0 >= path })
+                files.insert(path, at: files.partitioningIndex { $0 >= path })
+            } else {
+                documents[documents.partitioningIndex { $0.path >= path }] = document
+            }
             sources[prefix + path] = file.text
             diagnostics += file.diagnostics
             cache.replace(prefix + path, stamp, file)
         }
         var content = LoadedContent(config: previous.content.config, documents: documents, assets: previous.content.assets,
                                     diagnostics: diagnostics, sources: sources)
-        content.changed = relative
-        cache.remember(content, listing: previous.listing, files: previous.files, prefix: prefix, index: previous.index)
+        content.delta = delta
+        let moved = !delta.added.isEmpty || !delta.removed.isEmpty
+        cache.remember(content, listing: listing, files: files, prefix: prefix, index: moved ? nil : previous.index)
         return content
     }
 
@@ -454,6 +485,9 @@ public final class LoadCache: @unchecked Sendable {
         }
         lock.withLock { previous = Previous(content: content, listing: listing, files: files, prefix: prefix, index: index) }
     }
+
+    /// A file gone, noticed by the quick path of a load.
+    func forget(_ key: String) { lock.withLock { files[key] = nil } }
 
     /// A file read again by the quick path of a load.
     func replace(_ key: String, _ stamp: Stamp, _ file: ContentLoader.LoadedFile) {

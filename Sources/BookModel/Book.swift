@@ -110,20 +110,27 @@ public struct Book: Sendable {
     public let linkResolver: LinkResolver
     /// Paths of the non-document files under the content folder.
     public let assets: Set<String>
-    /// The keys of every document, also of those too broken to become entities.
-    let documentKeys: Set<EntityKey>
-    /// Each kind's keys in the order of `all`.
-    let orderedKeys: [Kind: [EntityKey]]
-    /// The documents with a link that leads nowhere, and those that are no entity (by path).
-    let pathsWithBrokenLinks: Set<String>
-    let pathsWithoutEntity: Set<String>
+    /// What a rebuild after an edit needs to know to redo only what the edit affects.
+    let upkeep: Upkeep
+    var orderedKeys: [Kind: [EntityKey]] { upkeep.orderedKeys }
+
+    struct Upkeep: Sendable {
+        /// Each kind's keys in the order of `all`.
+        var orderedKeys: [Kind: [EntityKey]]
+        /// The keys of every document, also of those too broken to become entities.
+        var documentKeys: Set<EntityKey>
+        /// Keys that more than one document has.
+        var duplicateKeys: Set<EntityKey>
+        /// Documents (by path) with a link that leads nowhere, with a reference to nothing, and
+        /// that are no entity.
+        var brokenLinks: Set<String>
+        var unresolvedReferences: Set<String>
+        var withoutEntity: Set<String>
+    }
 
     init(config: BookConfig, entities: [EntityKey: Entity], documents: [SourceDocument], index: BookIndex,
          links: [String: [(link: BodyLink, target: ResolvedLink)]], linkResolver: LinkResolver, assets: Set<String>,
-         documentKeys: Set<EntityKey>, orderedKeys: [Kind: [EntityKey]], pathsWithBrokenLinks: Set<String>,
-         pathsWithoutEntity: Set<String>) {
-        self.pathsWithBrokenLinks = pathsWithBrokenLinks
-        self.pathsWithoutEntity = pathsWithoutEntity
+         upkeep: Upkeep) {
         self.linkResolver = linkResolver
         self.assets = assets
         self.config = config
@@ -131,8 +138,7 @@ public struct Book: Sendable {
         self.documents = documents
         self.index = index
         self.links = links
-        self.documentKeys = documentKeys
-        self.orderedKeys = orderedKeys
+        self.upkeep = upkeep
     }
 
     /// Each kind's keys in the order of `all`: by id, pages by `order` then id.
@@ -151,40 +157,6 @@ public struct Book: Sendable {
             ordered[kind] = keys
         }
         return ordered
-    }
-
-    private init(_ book: Book, entities: [EntityKey: Entity], documents: [SourceDocument],
-                 links: [String: [(link: BodyLink, target: ResolvedLink)]], index: BookIndex, resolver: LinkResolver,
-                 brokenLinks: Set<String>) {
-        pathsWithBrokenLinks = brokenLinks
-        pathsWithoutEntity = book.pathsWithoutEntity
-        config = book.config
-        self.entities = entities
-        self.documents = documents
-        self.index = index
-        self.links = links
-        linkResolver = resolver
-        assets = book.assets
-        documentKeys = book.documentKeys
-        orderedKeys = book.orderedKeys
-    }
-
-    /// The same book with some entities edited in ways that leave its documents and order as
-    /// they are, with new links for some documents, `index` and `resolver` (`ModelBuilder.update`
-    /// makes sure they fit).
-    func replacing(_ edited: [Entity], links changedLinks: [String: [(link: BodyLink, target: ResolvedLink)]], index: BookIndex,
-                   resolver: LinkResolver, brokenLinks: Set<String>) -> Book {
-        var entities = self.entities
-        var documents = self.documents
-        var links = self.links
-        for entity in edited {
-            entities[entity.key] = entity
-            let at = documents.partitioningIndex { $0.path >= entity.source.path }
-            if at < documents.count, documents[at].path == entity.source.path { documents[at] = entity.source }
-        }
-        for (path, resolved) in changedLinks { links[path] = resolved }
-        return Book(self, entities: entities, documents: documents, links: links, index: index, resolver: resolver,
-                    brokenLinks: brokenLinks)
     }
 
     public subscript(key: EntityKey) -> Entity? { entities[key] }

@@ -33,9 +33,11 @@ public enum ModelBuilder {
         // Ids: valid and unique within a kind.
         var firstPath: [EntityKey: String] = [:]
         var unique: [SourceDocument] = []
+        var duplicateKeys = Set<EntityKey>()
         for doc in documents {
             diagnostics += idDiagnostics(doc)
             if let other = firstPath[doc.key] {
+                duplicateKeys.insert(doc.key)
                 diagnostics.append(Diagnostic(.duplicateID, at: SourceLocation(file: doc.displayPath),
                     "\(doc.kind.rawValue) id \"\(doc.id)\" is already used by \(other)",
                     suggestion: "ids are file names and must be unique within a kind: rename one of the files"))
@@ -58,10 +60,15 @@ public enum ModelBuilder {
         var backlinks: [EntityKey: Set<Backlink>] = [:]
         let documentKeys = Set(firstPath.keys)
         let ordered = Book.order(entities)
+        var unresolved = Set<String>()
         for key in entities.keys.sorted() {
             let entity = entities[key]!
-            for (field, kind, ref) in entity.references where entities[EntityKey(kind, ref.id)] != nil && EntityKey(kind, ref.id) != key {
-                backlinks[EntityKey(kind, ref.id), default: []].insert(Backlink(from: key, field: field))
+            for (field, kind, ref) in entity.references where EntityKey(kind, ref.id) != key {
+                if entities[EntityKey(kind, ref.id)] != nil {
+                    backlinks[EntityKey(kind, ref.id), default: []].insert(Backlink(from: key, field: field))
+                } else {
+                    unresolved.insert(entity.source.path)
+                }
             }
             diagnostics += referenceDiagnostics(entity, entities: entities, documentKeys: documentKeys, ordered: ordered)
         }
@@ -87,9 +94,10 @@ public enum ModelBuilder {
         }
         for doc in unique where entities[doc.key]?.source.path != doc.path { withoutEntity.insert(doc.path) }
         derive(&index, entities, ordered)
+        let upkeep = Book.Upkeep(orderedKeys: ordered, documentKeys: documentKeys, duplicateKeys: duplicateKeys,
+                                 brokenLinks: brokenLinks, unresolvedReferences: unresolved, withoutEntity: withoutEntity)
         let book = Book(config: config, entities: entities, documents: documents, index: index, links: links,
-                        linkResolver: resolver, assets: assets, documentKeys: documentKeys, orderedKeys: ordered,
-                        pathsWithBrokenLinks: brokenLinks, pathsWithoutEntity: withoutEntity)
+                        linkResolver: resolver, assets: assets, upkeep: upkeep)
         return (book, diagnostics)
     }
 
@@ -177,136 +185,189 @@ public enum ModelBuilder {
         public let book: Book
         /// The model's diagnostics of `documents`.
         public let diagnostics: [Diagnostic]
-        /// The documents modelled again: the edited ones, and those whose links lead to an
-        /// edited document whose headings changed.
+        /// The documents modelled again: the edited and new ones, and those whose links or
+        /// references lead to a document whose headings changed, or that came or went.
         public let documents: [SourceDocument]
-        /// The entities whose rules and counts may now say something else: the edited ones,
-        /// those they referred or linked to or now do, the steps whose place in a journey and the
-        /// roles whose duties changed.
+        /// The documents gone, as they were.
+        public let gone: [SourceDocument]
+        /// The entities whose rules and counts may now say something else: those of the
+        /// documents modelled again and of the documents gone, those they referred or linked to
+        /// or now do, the steps whose place in a journey and the roles whose duties changed.
         public let affected: Set<EntityKey>
     }
 
-    /// The book after `changed` documents (already in `previous`, at the same paths) were edited,
-    /// without building it all again; nil when an edit changes which entities there are or their
-    /// order (a document that no longer decodes, a page's `order`): then the whole model is
-    /// built again.
-    public static func update(_ previous: Book, changing changed: [SourceDocument]) -> Update? {
-        var edited: [(doc: SourceDocument, entity: Entity, old: Entity)] = []
-        for doc in changed {
-            guard let old = previous[doc.key], old.source.path == doc.path, let frontMatter = doc.frontMatter,
-                  let entity = decode(doc, frontMatter).0, entity.page?.order == old.page?.order else { return nil }
-            edited.append((doc, entity, old))
+    /// The book after some documents changed, came or went (paths relative to the content
+    /// folder), without building it all again. `documents` are all the documents now, sorted by
+    /// path, the changed and new ones loaded anew, the others as `previous` had them. Nil when a
+    /// document whose id another document shares is involved (the whole model is built again).
+    public static func update(_ previous: Book, documents all: [SourceDocument], changed: [String], added: [String],
+                              removed: [String]) -> Update? {
+        func document(_ path: String, in list: [SourceDocument]) -> SourceDocument? {
+            let at = list.partitioningIndex { $0.path >= path }
+            return at < list.count && list[at].path == path ? list[at] : nil
         }
-        let shapes = edited.map { (before: Shape($0.old.source, $0.old), after: Shape($0.doc, $0.entity)) }
-        var entities = previous.entities
-        for item in edited { entities[item.entity.key] = item.entity }
-        let editedKeys = Set(edited.map(\.entity.key))
+        let upkeep = previous.upkeep
+        var fresh: [SourceDocument] = []                      // changed and added, as loaded now
+        var gone: [SourceDocument] = []                       // removed, as they were
+        for path in changed + added {
+            guard let doc = document(path, in: all) else { return nil }
+            fresh.append(doc)
+        }
+        for path in removed {
+            guard let doc = document(path, in: previous.documents) else { return nil }
+            gone.append(doc)
+        }
+        // Documents that share an id: which one is the entity depends on them all.
+        let addedSet = Set(added)
+        for doc in fresh + gone where upkeep.duplicateKeys.contains(doc.key) || addedSet.contains(doc.path) && upkeep.documentKeys.contains(doc.key) {
+            return nil
+        }
 
-        // Headings renamed: the links into the edited documents are resolved again.
-        var resolver = previous.linkResolver
-        var relinked: [SourceDocument] = []
-        let renamed = zip(edited, shapes).filter { $0.1.before.anchors != $0.1.after.anchors }.map(\.0.doc)
-        if !renamed.isEmpty {
-            resolver = resolver.replacing(edited.map(\.doc))
-            // The documents whose links may reach a renamed heading: those linking to its document,
-            // those with a broken link, those that are no entity (and so give no backlinks).
-            let keys = Set(renamed.map(\.key)), paths = Set(renamed.map(\.path)), editedPaths = Set(edited.map(\.doc.path))
-            var candidates = previous.pathsWithBrokenLinks.union(previous.pathsWithoutEntity)
-            for key in keys {
-                for backlink in previous.index.backlinks[key] ?? [] where backlink.field == "link" {
+        // The entities.
+        var entities = previous.entities
+        var decodedNow: [String: [Diagnostic]] = [:]
+        for doc in gone { entities[doc.key] = nil }
+        for doc in fresh {
+            let (entity, found) = doc.frontMatter.map { decode(doc, $0) } ?? (nil, [])
+            entities[doc.key] = entity
+            decodedNow[doc.path] = found
+        }
+        let keys = Set((fresh + gone).map(\.key))
+        let appeared = keys.filter { entities[$0] != nil && previous[$0] == nil }
+        let vanished = keys.filter { entities[$0] == nil && previous[$0] != nil }
+        let moved = !added.isEmpty || !removed.isEmpty
+        var next = upkeep
+        let reorder = !appeared.isEmpty || !vanished.isEmpty
+            || fresh.contains { $0.kind == .page && entities[$0.key]?.page?.order != previous[$0.key]?.page?.order }
+        if reorder { next.orderedKeys = Book.order(entities) }
+        for doc in gone { next.documentKeys.remove(doc.key) }
+        for doc in fresh { next.documentKeys.insert(doc.key) }
+
+        // The resolver, and the documents whose links or references may now lead elsewhere.
+        let shapes = fresh.compactMap { doc -> (doc: SourceDocument, before: Shape, after: Shape)? in
+            guard let old = previous[doc.key], old.source.path == doc.path, let now = entities[doc.key] else { return nil }
+            return (doc, Shape(old.source, old), Shape(doc, now))
+        }
+        let renamed = shapes.filter { $0.before.anchors != $0.after.anchors }.map(\.doc)
+        let resolver: LinkResolver
+        if moved {
+            var seen = Set<EntityKey>()
+            resolver = LinkResolver(documents: all.filter { seen.insert($0.key).inserted }, assets: previous.assets)
+        } else {
+            resolver = previous.linkResolver.replacing(fresh)
+        }
+        var remodel = Set(fresh.map(\.path))
+        if moved || reorder || !renamed.isEmpty {
+            // Links into the documents that came, went or were renamed, and broken ones (their
+            // suggestions name the files there are).
+            let targets = Set((renamed + gone).map(\.key)).union(vanished)
+            var candidates = upkeep.brokenLinks.union(upkeep.withoutEntity)
+            for key in targets {
+                for backlink in previous.index.backlinks[key] ?? [] {
                     if let from = previous[backlink.from] { candidates.insert(from.source.path) }
                 }
             }
-            for path in candidates.subtracting(editedPaths).sorted() {
-                let reaches = (previous.links[path] ?? []).contains { link, target in
+            if moved || reorder {
+                // References to what came or went, and to nothing (their suggestions too).
+                candidates.formUnion(upkeep.unresolvedReferences)
+                remodel.formUnion(candidates)
+            } else {
+                let keys = Set(renamed.map(\.key)), paths = Set(renamed.map(\.path))
+                for path in candidates.subtracting(remodel) where (previous.links[path] ?? []).contains(where: { link, target in
                     switch target {
                     case .document(let key, _): return keys.contains(key)
                     case .broken: return LinkResolver.join(path, LinkResolver.split(link.destination).path).map(paths.contains) ?? false
                     default: return false
                     }
+                }) {
+                    remodel.insert(path)
                 }
-                let at = previous.documents.partitioningIndex { $0.path >= path }
-                if reaches, at < previous.documents.count, previous.documents[at].path == path { relinked.append(previous.documents[at]) }
             }
         }
+        remodel.subtract(removed)
+        let remodelled = remodel.sorted().compactMap { document($0, in: all) }
 
-        // Each document modelled again: its entity, its links, its diagnostics.
-        let documents = edited.map(\.doc) + relinked
-        var links: [String: [(link: BodyLink, target: ResolvedLink)]] = [:]
+        // Each document modelled again: its links, its diagnostics.
+        var links = previous.links
+        for doc in gone { links[doc.path] = nil; next.brokenLinks.remove(doc.path); next.unresolvedReferences.remove(doc.path); next.withoutEntity.remove(doc.path) }
         var diagnostics: [Diagnostic] = []
-        for doc in documents {
+        for doc in remodelled {
             let resolved = doc.markdown.links.map { (link: $0, target: resolver.resolve($0.destination, from: doc)) }
             links[doc.path] = resolved
-            let found = doc.frontMatter.map { decode(doc, $0).1 } ?? []
+            let found = decodedNow[doc.path] ?? doc.frontMatter.map { decode(doc, $0).1 } ?? []
             diagnostics += idDiagnostics(doc) + found + linkDiagnostics(doc, resolved, resolver)
-            if let entity = entities[doc.key], entity.source.path == doc.path {
-                diagnostics += referenceDiagnostics(entity, entities: entities, documentKeys: previous.documentKeys,
-                                                    ordered: previous.orderedKeys)
+            let entity = entities[doc.key].flatMap { $0.source.path == doc.path ? $0 : nil }
+            if let entity {
+                diagnostics += referenceDiagnostics(entity, entities: entities, documentKeys: next.documentKeys, ordered: next.orderedKeys)
             }
+            func mark(_ set: inout Set<String>, _ yes: Bool) { if yes { set.insert(doc.path) } else { set.remove(doc.path) } }
+            mark(&next.brokenLinks, resolved.contains { if case .broken = $0.target { true } else { false } })
+            mark(&next.withoutEntity, entity == nil)
+            mark(&next.unresolvedReferences, entity?.references.contains {
+                EntityKey($0.kind, $0.reference.id) != doc.key && entities[EntityKey($0.kind, $0.reference.id)] == nil
+            } ?? false)
         }
 
-        // Backlinks: what the modelled documents referred and linked to before, and now.
-        var affected = editedKeys
+        // Backlinks: what the documents modelled again (and those gone) referred and linked to
+        // before, and now; references to an entity that is gone no longer count.
         var index = previous.index
-        let modelled = Set(documents.filter { entities[$0.key]?.source.path == $0.path }.map(\.key))
+        var affected = Set(remodelled.compactMap { entities[$0.key] != nil ? $0.key : nil }).union(keys)
+        let mine = Set((remodelled + gone).map(\.key))
         func linkTargets(_ resolved: [(link: BodyLink, target: ResolvedLink)]?, from key: EntityKey) -> [EntityKey] {
             (resolved ?? []).compactMap { if case .document(let target, _) = $0.target, target != key { return target } else { return nil } }
         }
-        var targets = Set<EntityKey>()
-        for item in edited {
-            for (_, kind, ref) in item.old.references + item.entity.references { targets.insert(EntityKey(kind, ref.id)) }
-        }
-        for doc in documents {
-            targets.formUnion(linkTargets(previous.links[doc.path], from: doc.key))
-            targets.formUnion(linkTargets(links[doc.path], from: doc.key))
-        }
+        var targets = appeared.union(vanished)
         var linkedFrom: [EntityKey: [EntityKey]] = [:]
-        for doc in documents where modelled.contains(doc.key) {
-            for target in linkTargets(links[doc.path], from: doc.key) { linkedFrom[target, default: []].append(doc.key) }
+        var referredFrom: [EntityKey: [Backlink]] = [:]
+        for doc in remodelled + gone {
+            if let old = previous[doc.key], old.source.path == doc.path {
+                for (_, kind, ref) in old.references { targets.insert(EntityKey(kind, ref.id)) }
+            }
+            targets.formUnion(linkTargets(previous.links[doc.path], from: doc.key))
+        }
+        for doc in remodelled {
+            guard let entity = entities[doc.key], entity.source.path == doc.path else { continue }
+            for (field, kind, ref) in entity.references where EntityKey(kind, ref.id) != doc.key {
+                targets.insert(EntityKey(kind, ref.id))
+                referredFrom[EntityKey(kind, ref.id), default: []].append(Backlink(from: doc.key, field: field))
+            }
+            for target in linkTargets(links[doc.path], from: doc.key) {
+                targets.insert(target)
+                linkedFrom[target, default: []].append(doc.key)
+            }
         }
         for target in targets {
-            // The target's backlinks from the modelled documents, before and now: most often the
-            // same (a document relinked for a renamed heading links where it did).
-            func mine(_ backlink: Backlink) -> Bool {
-                backlink.field == "link" ? modelled.contains(backlink.from) : editedKeys.contains(backlink.from)
-            }
             let old = index.backlinks[target] ?? []
-            var now = Set<Backlink>()
             // As `build` has them: a reference counts if its target is an entity, a link always.
-            for item in edited where item.entity.key != target && entities[target] != nil {
-                for (field, kind, ref) in item.entity.references where EntityKey(kind, ref.id) == target {
-                    now.insert(Backlink(from: item.entity.key, field: field))
-                }
+            func kept(_ backlink: Backlink) -> Bool {
+                !mine.contains(backlink.from) && (backlink.field == "link" || entities[target] != nil)
             }
+            var now = Set(old.filter(kept))
+            if entities[target] != nil { now.formUnion(referredFrom[target] ?? []) }
             for from in linkedFrom[target] ?? [] { now.insert(Backlink(from: from, field: "link")) }
             affected.insert(target)
-            guard Set(old.filter(mine)) != now else { continue }
-            let list = Set(old.filter { !mine($0) }).union(now)
-            index.backlinks[target] = list.isEmpty ? nil : list.sorted()
+            guard Set(old) != now else { continue }
+            index.backlinks[target] = now.isEmpty ? nil : now.sorted()
         }
 
-        // The indexes, when a reference or a stage changed.
-        if zip(shapes.map(\.before), shapes.map(\.after)).contains(where: { $0.references != $1.references || $0.stages != $1.stages }) {
+        // The indexes, when a reference, a stage or the entities changed.
+        if reorder || moved || shapes.contains(where: { $0.before.references != $0.after.references || $0.before.stages != $0.after.stages })
+            || fresh.contains(where: { previous[$0.key]?.source.path != $0.path || entities[$0.key] == nil }) {
             index.placements = [:]
             index.roles = [:]
-            derive(&index, entities, previous.orderedKeys)
-            for step in previous.orderedKeys[.step] ?? [] where index.placements[step.id] != previous.index.placements[step.id] {
+            derive(&index, entities, next.orderedKeys)
+            for step in Set((previous.orderedKeys[.step] ?? []) + (next.orderedKeys[.step] ?? []))
+            where index.placements[step.id] != previous.index.placements[step.id] {
                 affected.insert(step)
             }
-            for role in previous.orderedKeys[.role] ?? [] where index.roles[role.id] != previous.index.roles[role.id] {
+            for role in Set((previous.orderedKeys[.role] ?? []) + (next.orderedKeys[.role] ?? []))
+            where index.roles[role.id] != previous.index.roles[role.id] {
                 affected.insert(role)
             }
         }
-        var broken = previous.pathsWithBrokenLinks
-        for doc in documents {
-            if links[doc.path]?.contains(where: { if case .broken = $0.target { true } else { false } }) == true {
-                broken.insert(doc.path)
-            } else {
-                broken.remove(doc.path)
-            }
-        }
-        let book = previous.replacing(edited.map(\.entity), links: links, index: index, resolver: resolver, brokenLinks: broken)
-        return Update(book: book, diagnostics: diagnostics, documents: documents, affected: affected)
+        let book = Book(config: previous.config, entities: entities, documents: all, index: index, links: links,
+                        linkResolver: resolver, assets: previous.assets, upkeep: next)
+        return Update(book: book, diagnostics: diagnostics, documents: remodelled, gone: gone, affected: affected)
     }
 
     // MARK: - Decoding

@@ -99,26 +99,22 @@ public final class BuildCache: @unchecked Sendable {
             lock.withLock { self.whole += 1 }
             return nil
         }
-        guard let last = lock.withLock({ last }), let changed = loaded.changed, last.today == today,
-              loaded.config == last.book.config, loaded.assets == last.book.assets else { return whole() }
-        var documents: [SourceDocument] = []
-        for path in changed {
-            let at = loaded.documents.partitioningIndex { $0.path >= path }
-            guard at < loaded.documents.count, loaded.documents[at].path == path else { return whole() }
-            documents.append(loaded.documents[at])
-        }
-        guard let update = ModelBuilder.update(last.book, changing: documents) else { return whole() }
+        guard let last = lock.withLock({ last }), let delta = loaded.delta, last.today == today,
+              loaded.config == last.book.config, loaded.assets == last.book.assets,
+              let update = ModelBuilder.update(last.book, documents: loaded.documents, changed: delta.changed,
+                                               added: delta.added, removed: delta.removed) else { return whole() }
         let book = update.book
         // Every diagnostic is in the file of the document it is about: the model diagnostics of
-        // the documents modelled again and the rule diagnostics of the affected entities are made
-        // again, the rest kept.
-        let modelled = Set(update.documents.map(\.displayPath))
+        // the documents modelled again (or gone) and the rule diagnostics of the affected entities
+        // are made again, the rest kept.
+        let modelled = Set((update.documents + update.gone).map(\.displayPath))
         let reviewed = update.affected.compactMap { book[$0] }
-        let files = Set(reviewed.map(\.source.displayPath))
+        let files = Set(reviewed.map(\.source.displayPath) + update.affected.compactMap { last.book[$0]?.source.displayPath })
+            .union(update.gone.map(\.displayPath))
         let model = last.model.filter { !modelled.contains($0.location.file) } + update.diagnostics
         let rules = last.rules.filter { !files.contains($0.location.file) } + reviewed.flatMap { Rules.check($0, in: book, today: today) }
         let completeness = Completeness.update(last.completeness, from: last.book, to: book, entities: update.affected,
-                                               documents: update.documents.map(\.path), today: today)
+                                               documents: (update.documents + update.gone).map(\.path), today: today)
         lock.withLock { quick += 1 }
         return Last(book: book, model: model, rules: rules, completeness: completeness, today: today)
     }

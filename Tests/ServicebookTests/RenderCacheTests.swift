@@ -188,12 +188,38 @@ struct RenderCacheTests {
                 try book.write("steps/sales/farewell.md", farewell)
                 try book.write("scripts/call-script.md", TestBook.validFiles["scripts/call-script.md"]!)
             }, ["steps/sales/farewell.md", "scripts/call-script.md"], true),
-            ("broken YAML (an error)", { try book.write("steps/sales/greeting.md", "---\ntitle: [\n---\nТекст.\n") }, ["steps/sales/greeting.md"], false),
-            ("the YAML fixed", { try book.write("steps/sales/greeting.md", greeting) }, ["steps/sales/greeting.md"], false),
+            ("broken YAML (an error)", { try book.write("steps/sales/greeting.md", "---\ntitle: [\n---\nТекст.\n") }, ["steps/sales/greeting.md"], true),
+            ("the YAML fixed", { try book.write("steps/sales/greeting.md", greeting) }, ["steps/sales/greeting.md"], true),
             ("the same file again", { try book.write("steps/sales/greeting.md", greeting + "\nАбзац.\n") }, ["steps/sales/greeting.md"], true),
             ("a new file", { try book.write("glossary/client.md", "---\ntitle: Клиент\nsummary: Тот, кого обслуживают.\n---\nОпределение.\n") },
-             ["glossary/client.md"], false),
-            ("a deleted file", { try book.remove("glossary/client.md") }, ["glossary/client.md"], false),
+             ["glossary/client.md"], true),
+            ("a deleted file", { try book.remove("glossary/client.md") }, ["glossary/client.md"], true),
+            ("a new step in a journey, two files at once", {
+                try book.write("steps/sales/handover.md", "---\ntitle: Передача\nresponsible: operator\nscript: call-script\n---\nПередать ключи.\n")
+                try book.write("journeys/purchase.md", TestBook.validFiles["journeys/purchase.md"]!.replacingOccurrences(of: "      - farewell", with: "      - handover\n      - farewell"))
+            }, ["steps/sales/handover.md", "journeys/purchase.md"], true),
+            ("a script used by steps, deleted (errors)", { try book.remove("scripts/call-script.md") }, ["scripts/call-script.md"], true),
+            ("the script back", { try book.write("scripts/call-script.md", TestBook.validFiles["scripts/call-script.md"]!) }, ["scripts/call-script.md"], true),
+            ("a role made unreadable, then the rest of the book refers to nothing there (an error)", {
+                try book.write("roles/operator.md", "---\ntitle: [\n---\n")
+            }, ["roles/operator.md"], true),
+            ("the role back", { try book.write("roles/operator.md", TestBook.validFiles["roles/operator.md"]!) }, ["roles/operator.md"], true),
+            ("a page renamed (a link to it breaks: an error)", {
+                #expect(rename(book.url("pages/intro.md").path, book.url("pages/introduction.md").path) == 0)
+                try book.write("pages/extra.md", "---\ntitle: Ещё\norder: 2\n---\nСм. [введение](intro.md).\n")
+            }, ["pages/intro.md", "pages/introduction.md", "pages/extra.md"], true),
+            ("the link mended", {
+                try book.write("pages/extra.md", "---\ntitle: Ещё\norder: 2\n---\nСм. [введение](introduction.md#нет).\n")
+            }, ["pages/extra.md"], true),
+            ("the page named back and its heading made", {
+                #expect(rename(book.url("pages/introduction.md").path, book.url("pages/intro.md").path) == 0)
+                try book.write("pages/extra.md", "---\ntitle: Ещё\norder: 0\n---\nСм. [введение](intro.md#нет).\n")
+            }, ["pages/intro.md", "pages/introduction.md", "pages/extra.md"], true),
+            ("a second file with an id that is taken (an error)", {
+                try book.write("steps/other/farewell.md", farewell)
+            }, ["steps/other/farewell.md"], false),
+            ("that file gone again", { try book.remove("steps/other/farewell.md"); try book.remove("pages/extra.md") },
+             ["steps/other/farewell.md", "pages/extra.md"], false),
             ("a theme file (outside the content folder)", {}, ["../theme/layout.mustache"], true),
             ("book.yml", { try book.write("book.yml", "title: Другая книга\nlanguage: ru\nreview_interval_days: 365\n") }, ["book.yml"], false),
             ("a folder's worth of events (the watcher lost count)", {}, ["."], true),
@@ -216,7 +242,7 @@ struct RenderCacheTests {
             #expect(incremental.book.index.stepOrder == full.book.index.stepOrder, "\(what): step order")
             #expect(incremental.book.links.mapValues { $0.map(\.target) } == full.book.links.mapValues { $0.map(\.target) }, "\(what): links")
             #expect((cache.quick > before) == quick, "\(what): the \(quick ? "quick" : "whole") way was expected")
-            if what.hasSuffix("(a warning)") || what.hasSuffix("(an error)") || what.hasSuffix("(a warning, the completeness report)") {
+            if what.hasSuffix("(a warning)") || what.hasSuffix("(an error)") || what.hasSuffix("(errors)") || what.hasSuffix("(a warning, the completeness report)") {
                 #expect(!full.report.diagnostics.isEmpty, "\(what): the edit should have been reported")
             }
             if full.report.errors == 0 {
