@@ -96,7 +96,7 @@ def main():
                     if not undo:
                         rebuilds.append(built[-1])
                         delays.append(events[-1] - saved)
-                    time.sleep(2)
+                    time.sleep(2.5)
             ms = lambda xs: "–".join(f"{x * 1000:.0f}" for x in (min(xs), max(xs)))
             print(f"  {name:<50} {ms(rebuilds) + ' ms':>18} {ms(delays) + ' ms':>14}")
     finally:

@@ -180,7 +180,11 @@ public enum ContentLoader {
                 kinds[inside] = previous.content.documents[at].kind
                 continue
             }
-            let known = previous.files.contains { $0 == inside || $0.hasPrefix(inside + "/") }
+            // The file, or a file in the folder, was there (`files` is sorted: look where it would be).
+            let at = previous.files.partitioningIndex { $0 >= inside }
+            let below = previous.files.partitioningIndex { $0 >= inside + "/" }
+            let known = at < previous.files.count && previous.files[at] == inside
+                || below < previous.files.count && previous.files[below].hasPrefix(inside + "/")
             // A file that came and went (an editor's temporary file) leaves the book as it was.
             if gone && !known { continue }
             // A new document in a kind's folder; anything else (a folder, another file, a

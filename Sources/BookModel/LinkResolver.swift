@@ -1,32 +1,59 @@
+import Foundation
+
 /// Resolves the relative links written in bodies (`../scripts/greeting.md#что-говорить`)
 /// against the content folder: to a document and anchor, an asset, or nothing.
 public struct LinkResolver: Sendable {
     private let byPath: [String: SourceDocument]
     private let assets: Set<String>
-    private let byFileName: [String: [String]]
+    /// Documents put in place of the ones of `byPath`, added or (nil) removed since it was made
+    /// (`replacing`): a short list, where copying `byPath` would copy every document.
+    private var edited: [String: SourceDocument?] = [:]
+    /// Paths by file name, for suggestions: made when first needed.
+    private var names = FileNames()
 
-    /// Documents put in place of the ones of `byPath` since it was made (`replacing`): a short
-    /// list, where copying `byPath` would copy every document.
-    private var edited: [String: SourceDocument] = [:]
+    final class FileNames: @unchecked Sendable {
+        let lock = NSLock()
+        var table: [String: [String]]?
+    }
 
-    /// The same resolver with `documents` (at paths it knows) in place of the ones it had: their
-    /// headings may have changed.
-    func replacing(_ documents: [SourceDocument]) -> LinkResolver {
+    /// The same resolver with `documents` in place of the ones it had at their paths (their
+    /// headings may have changed) or added, and the documents at `removed` gone.
+    func replacing(_ documents: [SourceDocument], removing removed: [String] = []) -> LinkResolver {
         var copy = self
-        for doc in documents where byPath[doc.path] != nil { copy.edited[doc.path] = doc }
+        var moved = !removed.isEmpty
+        for doc in documents {
+            if document(at: doc.path) == nil { moved = true }
+            copy.edited[doc.path] = .some(doc)
+        }
+        for path in removed { copy.edited[path] = .some(nil) }
+        if moved { copy.names = FileNames() }
         return copy
     }
 
-    private func document(at path: String) -> SourceDocument? { edited[path] ?? byPath[path] }
+    private func document(at path: String) -> SourceDocument? {
+        if let known = edited[path] { return known }
+        return byPath[path]
+    }
+
+    /// Every document's path by its file name (`greeting.md` → [`steps/sales/greeting.md`]).
+    private func byFileName() -> [String: [String]] {
+        names.lock.withLock {
+            if let table = names.table { return table }
+            var paths = Set(byPath.keys)
+            for (path, doc) in edited { if doc == nil { paths.remove(path) } else { paths.insert(path) } }
+            let table = Dictionary(grouping: paths.sorted(), by: { path in
+                path.utf8.lastIndex(of: UInt8(ascii: "/")).map { String(Substring(path.utf8[path.utf8.index(after: $0)...])) } ?? path
+            })
+            names.table = table
+            return table
+        }
+    }
 
     public init(documents: [SourceDocument], assets: Set<String>) {
         var byPath: [String: SourceDocument] = [:]
         for doc in documents where byPath[doc.path] == nil { byPath[doc.path] = doc }
         self.byPath = byPath
         self.assets = assets
-        byFileName = Dictionary(grouping: byPath.keys.sorted(), by: { path in
-            path.utf8.lastIndex(of: UInt8(ascii: "/")).map { String(Substring(path.utf8[path.utf8.index(after: $0)...])) } ?? path
-        })
     }
 
     /// True for `https:`, `mailto:`, `tel:` and other links with a scheme, and `//host/...`.
@@ -104,6 +131,7 @@ public struct LinkResolver: Sendable {
         }
         guard !path.isEmpty else { return nil }
         let name = path.split(separator: "/").last.map(String.init) ?? path
+        let byFileName = byFileName()
         var candidates = byFileName[name] ?? []
         if candidates.isEmpty {
             let near = Suggest.closest(to: name, in: byFileName.keys)

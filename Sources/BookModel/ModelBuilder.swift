@@ -249,13 +249,7 @@ public enum ModelBuilder {
             return (doc, Shape(old.source, old), Shape(doc, now))
         }
         let renamed = shapes.filter { $0.before.anchors != $0.after.anchors }.map(\.doc)
-        let resolver: LinkResolver
-        if moved {
-            var seen = Set<EntityKey>()
-            resolver = LinkResolver(documents: all.filter { seen.insert($0.key).inserted }, assets: previous.assets)
-        } else {
-            resolver = previous.linkResolver.replacing(fresh)
-        }
+        let resolver = previous.linkResolver.replacing(fresh, removing: removed)
         var remodel = Set(fresh.map(\.path))
         if moved || reorder || !renamed.isEmpty {
             // Links into the documents that came, went or were renamed, and broken ones (their
@@ -351,8 +345,10 @@ public enum ModelBuilder {
         }
 
         // The indexes, when a reference, a stage or the entities changed.
-        if reorder || moved || shapes.contains(where: { $0.before.references != $0.after.references || $0.before.stages != $0.after.stages })
-            || fresh.contains(where: { previous[$0.key]?.source.path != $0.path || entities[$0.key] == nil }) {
+        // (`derive` reads journeys, steps, situations, standards, roles and whether scripts exist.)
+        let derived: Set<Kind> = [.journey, .step, .situation, .standard, .role, .script]
+        if appeared.union(vanished).contains(where: { derived.contains($0.kind) })
+            || shapes.contains(where: { $0.before.references != $0.after.references || $0.before.stages != $0.after.stages }) {
             index.placements = [:]
             index.roles = [:]
             derive(&index, entities, next.orderedKeys)

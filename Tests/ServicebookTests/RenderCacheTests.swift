@@ -215,6 +215,12 @@ struct RenderCacheTests {
                 #expect(rename(book.url("pages/introduction.md").path, book.url("pages/intro.md").path) == 0)
                 try book.write("pages/extra.md", "---\ntitle: Ещё\norder: 0\n---\nСм. [введение](intro.md#нет).\n")
             }, ["pages/intro.md", "pages/introduction.md", "pages/extra.md"], true),
+            ("a folder of documents moved out (errors)", {
+                #expect(rename(book.url("steps/sales").path, book.root.appendingPathComponent("sales-away").path) == 0)
+            }, ["steps/sales"], true),
+            ("the folder moved back", {
+                #expect(rename(book.root.appendingPathComponent("sales-away").path, book.url("steps/sales").path) == 0)
+            }, ["steps/sales"], true),
             ("a second file with an id that is taken (an error)", {
                 try book.write("steps/other/farewell.md", farewell)
             }, ["steps/other/farewell.md"], false),
