@@ -5,7 +5,8 @@
 #   build  — servicebook build (check, render, search index, write), beside `hugo` on the same content
 #   search — the index build time, our index beside Pagefind's over the same built pages: size,
 #            bytes a query downloads, query time in headless Chromium (bench/search_bench.py)
-#   serve  — save → reload event and save → page reloaded in Chromium (bench/serve_bench.py)
+#   serve  — the rebuild, save → reload event and save → page reloaded in Chromium
+#            (bench/serve_bench.py); the rebuild after each kind of edit (bench/serve_edits.py)
 # Prints wall time (best and median of the runs), peak memory and the stage times of the last run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -73,4 +74,7 @@ if python3 -c "import selenium" 2>/dev/null && command -v chromedriver >/dev/nul
     echo "serve, $n entities:"
     python3 bench/serve_bench.py "$bin/servicebook" "$work/serve-$n" steps/step-0.html "$work/serve-$n/steps/group-0/step-0.md"
   done
+  echo "serve, 10000 entities, each kind of edit:"
+  rm -rf "$work/serve-edits" && cp -r "$work/book-10000" "$work/serve-edits"
+  python3 bench/serve_edits.py "$bin/servicebook" "$work/serve-edits"
 fi

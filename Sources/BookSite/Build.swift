@@ -13,7 +13,7 @@ extension Pipeline {
         public let pages: Int
         public let files: Int
         public let seconds: Double
-        /// How long each stage took (load, model, check, bodies, contexts, templates, write).
+        /// How long each stage took (load, model, check, bodies, pages, search, write).
         public let times: StageTimes
     }
 

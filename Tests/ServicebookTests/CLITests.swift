@@ -226,7 +226,7 @@ struct VerbosityTests {
         #expect(quietBuild.stdout.isEmpty)
         let verbose = try Executable.run(["build", "--verbose"], in: book.root)
         #expect(verbose.stderr.contains("timings: load "))
-        #expect(verbose.stderr.contains("templates "))
+        #expect(verbose.stderr.contains("pages ") && verbose.stderr.contains("search "))
         #expect(verbose.stdout.hasPrefix("Built "))
         try book.write("roles/manager.md", "---\ntitle: [\n---\n")
         let broken = try Executable.run(["check", "-q"], in: book.root)
