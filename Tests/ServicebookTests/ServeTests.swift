@@ -66,6 +66,17 @@ struct ServeTests {
             return (Int(run.stdout[run.stdout.index(after: cut)...]) ?? 0, String(run.stdout[..<cut]))
         }
 
+        /// The status and entity tag of `path`, asked with `If-None-Match: tag` when given.
+        func tag(_ path: String, ifNoneMatch: String? = nil) throws -> (status: Int, tag: String?) {
+            let header = ifNoneMatch.map { ["-H", "If-None-Match: \($0)"] } ?? []
+            let run = try Executable.runTool("/usr/bin/curl", ["-s", "--max-time", "10", "-o", "/dev/null", "-D", "-"] + header
+                                             + ["http://127.0.0.1:\(port)/\(path)"], in: book.root)
+            let lines = run.stdout.split(whereSeparator: \.isNewline)
+            let status = lines.first.flatMap { $0.split(separator: " ").dropFirst().first }.flatMap { Int($0) } ?? 0
+            let tag = lines.first { $0.lowercased().hasPrefix("etag:") }.map { String($0.dropFirst(5)).trimmingCharacters(in: .whitespaces) }
+            return (status, tag)
+        }
+
         func wait(_ what: String, timeout: TimeInterval, _ condition: () throws -> Bool) throws {
             let end = Date().addingTimeInterval(timeout)
             while Date() < end {
@@ -175,6 +186,24 @@ struct ServeTests {
         served.process.waitUntilExit()
         #expect(served.process.terminationStatus == 0)
         #expect(served.logText.contains("Stopped serving."))
+    }
+
+    @Test("files carry entity tags: an unchanged file is answered 304, an edited page gets another tag")
+    func entityTags() throws {
+        let book = try TestBook()
+        let served = try Served(book)
+        let css = try served.tag("assets/style.css")
+        let cssTag = try #require(css.tag)
+        #expect(css.status == 200)
+        #expect(try served.tag("assets/style.css", ifNoneMatch: cssTag).status == 304)
+        #expect(try served.tag("assets/style.css", ifNoneMatch: "\"other\"").status == 200)
+        let page = try #require(try served.tag("glossary/nps.html").tag)
+        #expect(try served.tag("glossary/nps.html", ifNoneMatch: page).status == 304)
+        try book.write("glossary/nps.md", "---\ntitle: NPS после правки\n---\nИндекс.\n")
+        try served.wait("the edited page", timeout: 30) { try served.get("glossary/nps.html").body.contains("NPS после правки") }
+        let edited = try served.tag("glossary/nps.html", ifNoneMatch: page)
+        #expect(edited.status == 200 && edited.tag != page)
+        #expect(try served.tag("assets/style.css", ifNoneMatch: cssTag).status == 304)
     }
 
     @Test("--port 0 serves on a free port and says which")
