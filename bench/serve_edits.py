@@ -4,59 +4,28 @@
 Usage: serve_edits.py SERVICEBOOK CONTENT   (a book made by bookgen; run by bench/run.sh)
 
 Starts `serve --verbose` on a free port, listens to its event stream, and makes each kind of
-edit three times, two seconds apart (so that the search index, rebuilt after edits pause, is
+edit three times, 2.5 seconds apart (so that the search index, rebuilt after edits pause, is
 not running): prints the server's own rebuild time and the time from the save to the reload
 event (or, for an edit that breaks the book, to the problems event). Every edit is undone.
 """
 import re
-import socket
-import subprocess
 import sys
-import threading
 import time
-import urllib.request
 from pathlib import Path
 
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+from serving import Serving
 
 
 def main():
     tool, content = sys.argv[1], Path(sys.argv[2])
     step = content / "steps/group-0/step-0.md"
     journey = content / "journeys/journey-0.md"
-    role = content / "roles/role-160.md"            # linked from about a hundred pages
+    role = content / "roles/role-160.md"            # linked from about a hundred pages at 10,000
+    if not role.exists():
+        role = content / "roles/role-1.md"
     new_page = content / "pages/new-page.md"
     originals = {path: path.read_text(encoding="utf-8") for path in (step, journey, role)}
-    port = free_port()
-    server = subprocess.Popen([tool, "serve", "--verbose", "--content", str(content), "--port", str(port)],
-                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    built = []
-
-    def read_output():
-        for line in server.stdout:
-            if line.startswith("timings:"):
-                built.append(sum(float(x) for x in re.findall(r"(\d+) ms", line)) / 1000)
-    threading.Thread(target=read_output, daemon=True).start()
-    base = f"http://127.0.0.1:{port}/"
-    deadline = time.monotonic() + 300
-    while time.monotonic() < deadline:
-        try:
-            urllib.request.urlopen(base + "index.html", timeout=1).read()
-            break
-        except OSError:
-            time.sleep(0.1)
-    events = []
-
-    def listen():
-        with urllib.request.urlopen(base + "__servicebook/events", timeout=3600) as stream:
-            for line in stream:
-                if line.startswith(b"event: reload") or line.startswith(b"event: problems"):
-                    events.append(time.time())
-    threading.Thread(target=listen, daemon=True).start()
+    server = Serving(tool, content)
     time.sleep(3)
 
     def sub(path, pattern, replacement):
@@ -80,28 +49,16 @@ def main():
         for name, edit in kinds:
             rebuilds, delays = [], []
             for _ in range(3):
-                for undo in (False, True):
-                    count, done = len(events), len(built)
-                    saved = time.time()
-                    if not undo:
-                        edit()
-                    elif name == "a new file":
-                        new_page.unlink()
-                    else:
-                        restore(step, journey, role)()
-                    while len(events) == count and time.time() - saved < 60:
-                        time.sleep(0.002)
-                    while len(built) == done and time.time() - saved < 60:
-                        time.sleep(0.002)
-                    if not undo:
-                        rebuilds.append(built[-1])
-                        delays.append(events[-1] - saved)
-                    time.sleep(2.5)
+                rebuild, delay = server.after(edit)
+                rebuilds.append(rebuild)
+                delays.append(delay)
+                time.sleep(2.5)
+                server.after(new_page.unlink if name == "a new file" else restore(step, journey, role))
+                time.sleep(2.5)
             ms = lambda xs: "–".join(f"{x * 1000:.0f}" for x in (min(xs), max(xs)))
             print(f"  {name:<50} {ms(rebuilds) + ' ms':>18} {ms(delays) + ' ms':>14}")
     finally:
-        server.terminate()
-        server.wait()
+        server.stop()
         restore(step, journey, role)()
         if new_page.exists():
             new_page.unlink()

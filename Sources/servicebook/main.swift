@@ -127,9 +127,11 @@ struct Serve: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Build the book in memory, serve it on 127.0.0.1 and rebuild it on every change.",
         discussion: """
-        Watches the content folder and the theme folder. Open pages reload after each rebuild; \
-        when a change breaks the book, the terminal and the open pages show the errors and the \
-        last good site stays served. Ctrl-C stops.
+        Watches the content folder and the theme folder. A rebuild redoes only what the change \
+        affects; pages are rendered when they are opened, and the search index follows once the \
+        edits pause. Open pages reload after each rebuild; when a change breaks the book, the \
+        terminal and the open pages show the errors and the last good site stays served. \
+        Ctrl-C stops.
         """
     )
 

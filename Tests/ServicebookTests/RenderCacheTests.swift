@@ -5,7 +5,7 @@ import BookSite
 import Foundation
 import Testing
 
-/// `serve` renders again only the pages whose inputs changed. After every kind of edit the site
+/// `serve` redoes only what an edit affects (pages are rendered when asked for). After every kind of edit the site
 /// must equal a build from scratch, byte for byte.
 @Suite("Rebuilds that reuse the previous build")
 struct RenderCacheTests {
