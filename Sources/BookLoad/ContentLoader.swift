@@ -198,6 +198,9 @@ public enum ContentLoader {
         let loaded = read.parallelMap { path -> (LoadCache.Stamp?, LoadedFile) in
             (LoadCache.Stamp(path: root + "/" + path), loadDocument(root: root, path: path, kind: kinds[path]!, prefix: prefix))
         }
+        // A document that no longer loads at all is no document: walk the folder (and leave the
+        // cache as it was, so that the walk reads it again).
+        guard loaded.allSatisfy({ $0.0 != nil && $0.1.document != nil }) else { return nil }
         var documents = previous.content.documents
         var sources = previous.content.sources
         var listing = previous.listing, files = previous.files
@@ -211,8 +214,7 @@ public enum ContentLoader {
             cache.forget(prefix + path)
         }
         for (path, (stamp, file)) in zip(read, loaded) {
-            // A document that no longer loads at all is no document: walk the folder.
-            guard let document = file.document, let stamp else { return nil }
+            guard let document = file.document, let stamp else { continue }
             if delta.added.contains(path) {
                 documents.insert(document, at: documents.partitioningIndex { $0.path >= path })
                 listing.insert(path, at: listing.partitioningIndex { $0 >= path })

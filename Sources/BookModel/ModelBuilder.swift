@@ -163,20 +163,15 @@ public enum ModelBuilder {
 
     // MARK: - Rebuilding after an edit
 
-    /// What of a document other documents depend on, apart from its id and place: what its
-    /// front matter refers to (with the stages of a journey), its headings' anchors and where its
-    /// links lead.
+    /// What of an entity the derived indexes depend on: what its front matter refers to, with
+    /// the stages of a journey.
     struct Shape: Equatable {
         let references: [String]
         let stages: [[String]]
-        let anchors: [String]
-        let links: [String]
 
-        init(_ doc: SourceDocument, _ entity: Entity) {
+        init(_ entity: Entity) {
             references = entity.references.map { "\($0.field) \($0.kind.rawValue) \($0.reference.id)" }
             stages = entity.journey?.stages.map { [$0.id] + $0.steps.map(\.id) } ?? []
-            anchors = doc.markdown.headings.map(\.anchor)
-            links = doc.markdown.links.map(\.destination)
         }
     }
 
@@ -244,11 +239,14 @@ public enum ModelBuilder {
         for doc in fresh { next.documentKeys.insert(doc.key) }
 
         // The resolver, and the documents whose links or references may now lead elsewhere.
-        let shapes = fresh.compactMap { doc -> (doc: SourceDocument, before: Shape, after: Shape)? in
+        let shapes = fresh.compactMap { doc -> (before: Shape, after: Shape)? in
             guard let old = previous[doc.key], old.source.path == doc.path, let now = entities[doc.key] else { return nil }
-            return (doc, Shape(old.source, old), Shape(doc, now))
+            return (Shape(old), Shape(now))
         }
-        let renamed = shapes.filter { $0.before.anchors != $0.after.anchors }.map(\.doc)
+        // (Headings count whether or not the document is an entity: links reach it all the same.)
+        let renamed = fresh.filter { doc in
+            document(doc.path, in: previous.documents).map { $0.markdown.headings.map(\.anchor) != doc.markdown.headings.map(\.anchor) } ?? false
+        }
         let resolver = previous.linkResolver.replacing(fresh, removing: removed)
         var remodel = Set(fresh.map(\.path))
         if moved || reorder || !renamed.isEmpty {
@@ -348,7 +346,7 @@ public enum ModelBuilder {
         // (`derive` reads journeys, steps, situations, standards, roles and whether scripts exist.)
         let derived: Set<Kind> = [.journey, .step, .situation, .standard, .role, .script]
         if appeared.union(vanished).contains(where: { derived.contains($0.kind) })
-            || shapes.contains(where: { $0.before.references != $0.after.references || $0.before.stages != $0.after.stages }) {
+            || shapes.contains(where: { $0.before != $0.after }) {
             index.placements = [:]
             index.roles = [:]
             derive(&index, entities, next.orderedKeys)

@@ -203,6 +203,21 @@ struct RenderCacheTests {
             ("a role made unreadable, then the rest of the book refers to nothing there (an error)", {
                 try book.write("roles/operator.md", "---\ntitle: [\n---\n")
             }, ["roles/operator.md"], true),
+            ("a script's front matter broken, its body kept (an error)", {
+                try book.write("scripts/call-script.md", TestBook.validFiles["scripts/call-script.md"]!.replacingOccurrences(of: "title: Скрипт звонка", with: "title: ["))
+            }, ["scripts/call-script.md"], true),
+            ("while it is broken, the heading a step links to renamed (errors)", {
+                try book.write("scripts/call-script.md", TestBook.validFiles["scripts/call-script.md"]!
+                    .replacingOccurrences(of: "title: Скрипт звонка", with: "title: [").replacingOccurrences(of: "## Что говорить", with: "## Что сказать"))
+            }, ["scripts/call-script.md"], true),
+            ("the script mended", { try book.write("scripts/call-script.md", TestBook.validFiles["scripts/call-script.md"]!) },
+             ["scripts/call-script.md"], true),
+            ("two files at once, one of them now binary (an error)", {
+                // The new term comes first in path order; the binary file after it.
+                try book.write("glossary/nps.md", TestBook.validFiles["glossary/nps.md"]!.replacingOccurrences(of: "title: NPS", with: "title: NPS (индекс)"))
+                try book.write("steps/sales/greeting.md", bytes: [0x2D, 0x2D, 0x2D, 0x0A, 0x00, 0x01, 0x02])
+            }, ["steps/sales/greeting.md", "glossary/nps.md"], false),
+            ("the binary file mended", { try book.write("steps/sales/greeting.md", greeting) }, ["steps/sales/greeting.md"], true),
             ("the role back", { try book.write("roles/operator.md", TestBook.validFiles["roles/operator.md"]!) }, ["roles/operator.md"], true),
             ("a page renamed (a link to it breaks: an error)", {
                 #expect(rename(book.url("pages/intro.md").path, book.url("pages/introduction.md").path) == 0)
