@@ -190,9 +190,12 @@ struct Serve: ParsableCommand {
         signal(SIGINT, SIG_IGN)
         signal(SIGTERM, SIG_IGN)
         var sources: [DispatchSourceSignal] = []
+        // Set on Ctrl-C: the server's end is then no error (stopping it ends its task with one).
+        let stopping = StopFlag()
         for sig in [SIGINT, SIGTERM] {
             let source = DispatchSource.makeSignalSource(signal: sig, queue: .main)
             source.setEventHandler {
+                stopping.set()
                 Task {
                     await server.stop()
                     print("\nStopped serving.")
@@ -210,6 +213,7 @@ struct Serve: ParsableCommand {
                     print("Serving http://127.0.0.1:\(listening)/ — watching \(watched); Ctrl-C stops")
                 }
             } catch {
+                guard !stopping.isSet else { return }
                 let text = "\(error)"
                 let message = text.contains("Address already in use")
                     ? "port \(port) on 127.0.0.1 is already in use: stop the other server, or choose another port with --port"
@@ -290,4 +294,12 @@ do {
     }
     FileHandle.standardError.write(Data((Servicebook.fullMessage(for: error) + "\n").utf8))
     exit(2)
+}
+
+/// A flag set once, read from any thread.
+final class StopFlag: @unchecked Sendable {
+    private let lock = NSLock()
+    private var value = false
+    func set() { lock.withLock { value = true } }
+    var isSet: Bool { lock.withLock { value } }
 }
