@@ -48,8 +48,12 @@ public enum ContentLoader {
         cache?.begin()
         let prefix = display.hasSuffix("/") ? display : display + "/"
         let root = URL(fileURLWithPath: folder).standardizedFileURL.resolvingSymlinksInPath().path
-        if let cache, let hint = cache.takeHint(), let quick = reload(hint, root: root, prefix: prefix, cache: cache) {
-            return quick
+        // The files the watcher named are read again even when their stamp looks the same (two
+        // saves within a clock tick, of the same size).
+        var named = Set<String>()
+        if let cache, let hint = cache.takeHint() {
+            if let quick = reload(hint, root: root, prefix: prefix, cache: cache) { return quick }
+            named = Set(hint.filter { $0.hasPrefix(root + "/") }.map { String($0.dropFirst(root.count + 1)) })
         }
 
         var files: [String] = []
@@ -92,7 +96,7 @@ public enum ContentLoader {
                         }
                         let stamp = LoadCache.Stamp(path: root + "/" + job.path)
                         (stampBase + i).pointee = stamp
-                        if let stamp, let cached = known[prefix + job.path], cached.0 == stamp {
+                        if let stamp, let cached = known[prefix + job.path], cached.0 == stamp, !named.contains(job.path) {
                             (base + i).pointee = cached.1
                         } else {
                             (base + i).pointee = loadDocument(root: root, path: job.path, kind: job.kind, prefix: prefix)

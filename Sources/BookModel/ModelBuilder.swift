@@ -212,9 +212,10 @@ public enum ModelBuilder {
             guard let doc = document(path, in: previous.documents) else { return nil }
             gone.append(doc)
         }
+        // New documents: added, or changed from a file that did not load as one (binary, say).
+        let new = Set(fresh.filter { document($0.path, in: previous.documents) == nil }.map(\.path))
         // Documents that share an id: which one is the entity depends on them all.
-        let addedSet = Set(added)
-        for doc in fresh + gone where upkeep.duplicateKeys.contains(doc.key) || addedSet.contains(doc.path) && upkeep.documentKeys.contains(doc.key) {
+        for doc in fresh + gone where upkeep.duplicateKeys.contains(doc.key) || new.contains(doc.path) && upkeep.documentKeys.contains(doc.key) {
             return nil
         }
 
@@ -230,7 +231,7 @@ public enum ModelBuilder {
         let keys = Set((fresh + gone).map(\.key))
         let appeared = keys.filter { entities[$0] != nil && previous[$0] == nil }
         let vanished = keys.filter { entities[$0] == nil && previous[$0] != nil }
-        let moved = !added.isEmpty || !removed.isEmpty
+        let moved = !new.isEmpty || !removed.isEmpty
         var next = upkeep
         let reorder = !appeared.isEmpty || !vanished.isEmpty
             || fresh.contains { $0.kind == .page && entities[$0.key]?.page?.order != previous[$0.key]?.page?.order }
