@@ -149,7 +149,7 @@ public enum ContentLoader {
         var content = LoadedContent(config: config, documents: documents, assets: assets, diagnostics: diagnostics, sources: sources)
         if let cache {
             let listing = jobs.map(\.path)
-            let read = cache.readPaths.map { String($0.dropFirst(prefix.count)) }.sorted()
+            let read = zip(jobs, fresh).filter(\.1).map(\.0.path)
             if let previous = cache.previous, previous.content.assets == assets,
                previous.content.sources[bookDisplay] == sources[bookDisplay], previous.prefix == prefix {
                 let before = Set(previous.listing), now = Set(listing)
@@ -457,8 +457,6 @@ public final class LoadCache: @unchecked Sendable {
     private var files: [String: (Stamp, ContentLoader.LoadedFile)] = [:]
     /// Files read, and files taken from the cache, by the last load.
     public private(set) var read = 0, reused = 0
-    /// The display paths of the files the last load read.
-    private(set) var readPaths: [String] = []
     /// What the watcher saw change since the last load (absolute paths), if it said.
     private var hint: [String]?
 
@@ -475,10 +473,10 @@ public final class LoadCache: @unchecked Sendable {
 
     public init() {}
 
-    /// Tells the next load which files changed (absolute paths, as the watcher reports them), so
-    /// that when they are all known documents it reads only them. Without a hint, or when the
-    /// hint names anything else (a new file, a folder, a deleted file), the folder is walked and
-    /// every file's size, modification time and inode are compared.
+    /// Tells the next load which files changed (absolute paths, as the watcher reports them).
+    /// When they are documents that changed, came or went, the load reads only them; otherwise
+    /// (a folder, another file, book.yml, no hint) it walks the folder and compares every file's
+    /// size, modification time and inode, reading the named files again whatever their stamp.
     public func hint(changed paths: [String]) { lock.withLock { hint = paths } }
 
     func takeHint() -> [String]? {
@@ -504,7 +502,6 @@ public final class LoadCache: @unchecked Sendable {
         lock.withLock {
             files[key] = (stamp, file)
             read += 1
-            readPaths.append(key)
         }
     }
 
@@ -516,19 +513,18 @@ public final class LoadCache: @unchecked Sendable {
     func replaceAll(_ loaded: [(String, Stamp, ContentLoader.LoadedFile, Bool)]) {
         var next: [String: (Stamp, ContentLoader.LoadedFile)] = [:]
         next.reserveCapacity(loaded.count)
-        var readNow: [String] = []
+        var readNow = 0
         for (key, stamp, file, fresh) in loaded {
             next[key] = (stamp, file)
-            if fresh { readNow.append(key) }
+            if fresh { readNow += 1 }
         }
         lock.withLock {
             files = next
-            read += readNow.count
-            reused += loaded.count - readNow.count
-            readPaths += readNow
+            read += readNow
+            reused += loaded.count - readNow
         }
     }
 
     /// Starts counting for a load.
-    func begin() { lock.withLock { read = 0; reused = 0; readPaths = [] } }
+    func begin() { lock.withLock { read = 0; reused = 0 } }
 }

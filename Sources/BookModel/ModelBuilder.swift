@@ -63,13 +63,10 @@ public enum ModelBuilder {
         var unresolved = Set<String>()
         for key in entities.keys.sorted() {
             let entity = entities[key]!
-            for (field, kind, ref) in entity.references where EntityKey(kind, ref.id) != key {
-                if entities[EntityKey(kind, ref.id)] != nil {
-                    backlinks[EntityKey(kind, ref.id), default: []].insert(Backlink(from: key, field: field))
-                } else {
-                    unresolved.insert(entity.source.path)
-                }
+            for (field, kind, ref) in entity.references where EntityKey(kind, ref.id) != key && entities[EntityKey(kind, ref.id)] != nil {
+                backlinks[EntityKey(kind, ref.id), default: []].insert(Backlink(from: key, field: field))
             }
+            if refersToNothing(entity, entities) { unresolved.insert(entity.source.path) }
             diagnostics += referenceDiagnostics(entity, entities: entities, documentKeys: documentKeys, ordered: ordered)
         }
 
@@ -89,9 +86,7 @@ public enum ModelBuilder {
         index.backlinks = backlinks.mapValues { $0.sorted() }
 
         var brokenLinks = Set<String>(), withoutEntity = Set<String>()
-        for (path, resolved) in links where resolved.contains(where: { if case .broken = $0.target { true } else { false } }) {
-            brokenLinks.insert(path)
-        }
+        for (path, resolved) in links where hasBrokenLink(resolved) { brokenLinks.insert(path) }
         for doc in unique where entities[doc.key]?.source.path != doc.path { withoutEntity.insert(doc.path) }
         derive(&index, entities, ordered)
         let upkeep = Book.Upkeep(orderedKeys: ordered, documentKeys: documentKeys, duplicateKeys: duplicateKeys,
@@ -99,6 +94,16 @@ public enum ModelBuilder {
         let book = Book(config: config, entities: entities, documents: documents, index: index, links: links,
                         linkResolver: resolver, assets: assets, upkeep: upkeep)
         return (book, diagnostics)
+    }
+
+    /// Whether a document has a link that leads nowhere (`Book.Upkeep.brokenLinks`).
+    static func hasBrokenLink(_ resolved: [(link: BodyLink, target: ResolvedLink)]) -> Bool {
+        resolved.contains { if case .broken = $0.target { true } else { false } }
+    }
+
+    /// Whether an entity refers to something that is no entity (`Book.Upkeep.unresolvedReferences`).
+    static func refersToNothing(_ entity: Entity, _ entities: [EntityKey: Entity]) -> Bool {
+        entity.references.contains { EntityKey($0.kind, $0.reference.id) != entity.key && entities[EntityKey($0.kind, $0.reference.id)] == nil }
     }
 
     /// The references of `entity` that point at nothing, or at an entity of another kind.
@@ -294,11 +299,9 @@ public enum ModelBuilder {
                 diagnostics += referenceDiagnostics(entity, entities: entities, documentKeys: next.documentKeys, ordered: next.orderedKeys)
             }
             func mark(_ set: inout Set<String>, _ yes: Bool) { if yes { set.insert(doc.path) } else { set.remove(doc.path) } }
-            mark(&next.brokenLinks, resolved.contains { if case .broken = $0.target { true } else { false } })
+            mark(&next.brokenLinks, hasBrokenLink(resolved))
             mark(&next.withoutEntity, entity == nil)
-            mark(&next.unresolvedReferences, entity?.references.contains {
-                EntityKey($0.kind, $0.reference.id) != doc.key && entities[EntityKey($0.kind, $0.reference.id)] == nil
-            } ?? false)
+            mark(&next.unresolvedReferences, entity.map { refersToNothing($0, entities) } ?? false)
         }
 
         // Backlinks: what the documents modelled again (and those gone) referred and linked to

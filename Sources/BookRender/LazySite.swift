@@ -8,6 +8,8 @@ import Foundation
 public final class LazySite: @unchecked Sendable {
     private let renderer: SiteRenderer
     private let assets: [String: [UInt8]]
+    /// The pages that are not an entity's own, by path (entity pages are found from the path).
+    private let fixed: [String: PagePlan]
     private let lock = NSLock()
     private var rendered: [String: [UInt8]] = [:]
 
@@ -16,7 +18,10 @@ public final class LazySite: @unchecked Sendable {
         var assets: [String: [UInt8]] = [:]
         for asset in renderer.theme.assets { assets[asset.path] = asset.bytes }
         self.assets = assets
+        fixed = Dictionary(renderer.fixedPlans().map { ($0.path, $0) }, uniquingKeysWith: { first, _ in first })
     }
+
+    private func plan(for path: String) -> PagePlan? { renderer.entityPlan(at: path) ?? fixed[path] }
 
     /// Every path of the site (pages and theme assets), sorted.
     /// - Throws: `RenderError` when two of them are the same.
@@ -28,13 +33,13 @@ public final class LazySite: @unchecked Sendable {
         return all
     }
 
-    public func contains(_ path: String) -> Bool { assets[path] != nil || renderer.plan(for: path) != nil }
+    public func contains(_ path: String) -> Bool { assets[path] != nil || plan(for: path) != nil }
 
     /// The file at `path`, rendered now if it is a page not rendered yet; nil if there is none.
     /// - Throws: `RenderError` when the theme cannot render the page.
     public func file(_ path: String) throws -> [UInt8]? {
         if let known = lock.withLock({ rendered[path] }) { return known }
-        guard let plan = renderer.plan(for: path) else { return assets[path] }
+        guard let plan = plan(for: path) else { return assets[path] }
         let bytes = try renderer.renderPage(plan).get()
         lock.withLock { rendered[path] = bytes }
         return bytes

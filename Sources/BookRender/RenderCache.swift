@@ -55,13 +55,9 @@ public final class RenderCache: @unchecked Sendable {
         return library
     }
 
-    /// The glossary's matcher, as the last build had it if no term changed.
-    func terms(_ book: Book) -> TermMatcher {
-        var fingerprint = Fingerprint()
-        for term in book.all(.term) {
-            fingerprint.add(term.id); fingerprint.add(term.title)
-            fingerprint.add(any: term.term?.aliases ?? [])
-        }
+    /// The glossary's matcher, as the last build had it if no term changed (`glossary` is
+    /// `Fingerprint.glossary(book)`).
+    func terms(_ book: Book, glossary fingerprint: Fingerprint) -> TermMatcher {
         if let known = lock.withLock({ glossary }), known.0 == fingerprint { return known.1 }
         let made = TermMatcher(book: book)
         lock.withLock { glossary = (fingerprint, made) }
@@ -107,11 +103,13 @@ final class BodyStore: @unchecked Sendable {
     private let cache: RenderCache?
     private let lock = NSLock()
     private var done: [EntityKey: [String]] = [:]
-    private var glossaryPrint: Fingerprint?
+    private let glossary: Fingerprint
 
-    init(renderer: BodyRenderer, cache: RenderCache?) {
+    /// - Parameter glossary: `Fingerprint.glossary(book)`, when there is a cache.
+    init(renderer: BodyRenderer, cache: RenderCache?, glossary: Fingerprint = Fingerprint()) {
         self.renderer = renderer
         self.cache = cache
+        self.glossary = glossary
     }
 
     func html(_ entity: Entity) -> [String] {
@@ -143,7 +141,7 @@ final class BodyStore: @unchecked Sendable {
 
     /// What an entity's body HTML depends on: its Markdown, where its links lead, the glossary.
     private func fingerprint(_ entity: Entity) -> Fingerprint {
-        var fingerprint = glossary()
+        var fingerprint = glossary
         fingerprint.add(entity.key.description)
         fingerprint.add(entity.source.body)
         for link in entity.source.markdown.links {
@@ -152,23 +150,21 @@ final class BodyStore: @unchecked Sendable {
         }
         return fingerprint
     }
-
-    /// What every body's term links depend on: each term's id, title, aliases and summary.
-    private func glossary() -> Fingerprint {
-        if let known = lock.withLock({ glossaryPrint }) { return known }
-        var fingerprint = Fingerprint()
-        for term in renderer.book.all(.term) {
-            fingerprint.add(term.id); fingerprint.add(term.title); fingerprint.add(term.summary ?? "")
-            fingerprint.add(any: term.term?.aliases ?? [])
-        }
-        lock.withLock { glossaryPrint = fingerprint }
-        return fingerprint
-    }
 }
 
 /// 128 bits of hash over values of template contexts. Texts are hashed as their UTF-8 bytes
 /// (not as Swift strings, which compare canonically equivalent texts as equal).
 struct Fingerprint: Hashable, Sendable {
+    /// What every body's term links depend on: each term's id, title, aliases and summary.
+    static func glossary(_ book: Book) -> Fingerprint {
+        var fingerprint = Fingerprint()
+        for term in book.all(.term) {
+            fingerprint.add(term.id); fingerprint.add(term.title); fingerprint.add(term.summary ?? "")
+            fingerprint.add(any: term.term?.aliases ?? [])
+        }
+        return fingerprint
+    }
+
     private var a = Hasher(), b = Hasher()
 
     init() {

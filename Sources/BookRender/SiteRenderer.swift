@@ -95,7 +95,12 @@ public struct SiteRenderer {
         collation = cache?.collation(book.config.language) ?? CollationCache(language: book.config.language)
         self.completeness = completeness
         self.warnings = warnings
-        bodies = BodyStore(renderer: BodyRenderer(book: book, terms: cache?.terms(book) ?? TermMatcher(book: book)), cache: cache)
+        if let cache {
+            let glossary = Fingerprint.glossary(book)
+            bodies = BodyStore(renderer: BodyRenderer(book: book, terms: cache.terms(book, glossary: glossary)), cache: cache, glossary: glossary)
+        } else {
+            bodies = BodyStore(renderer: BodyRenderer(book: book, terms: TermMatcher(book: book)), cache: nil)
+        }
         strings = s
         var info: [String: Any] = ["title": book.config.title]
         if let v = book.config.organization { info["organization"] = v }
@@ -123,9 +128,7 @@ public struct SiteRenderer {
     /// Every page of the site, the largest first (so that in a full build they start while the
     /// many small ones fill the other cores).
     func plans() -> [PagePlan] {
-        var pages = fixedPlans()
-        pages.insert(contentsOf: Kind.allCases.flatMap { book.all($0) }.map(entityPlan), at: 4 + Kind.allCases.count)
-        return pages
+        fixedPlans() + Kind.allCases.flatMap { book.all($0) }.map(entityPlan)
     }
 
     /// The page of an entity.
@@ -135,14 +138,12 @@ public struct SiteRenderer {
         }
     }
 
-    /// The plan of the page at `path`, without making the plans of every page.
-    func plan(for path: String) -> PagePlan? {
+    /// The page of the entity at `path` (`steps/greeting.html`), if there is one.
+    func entityPlan(at path: String) -> PagePlan? {
         let parts = path.split(separator: "/")
-        if parts.count == 2, parts[1] != "index.html", parts[1].hasSuffix(".html"), let kind = Kind(folder: String(parts[0])),
-           let entity = book.entity(kind, String(parts[1].dropLast(5))) {
-            return entityPlan(entity)
-        }
-        return fixedPlans().first { $0.path == path }
+        guard parts.count == 2, parts[1] != "index.html", parts[1].hasSuffix(".html"), let kind = Kind(folder: String(parts[0])),
+              let entity = book.entity(kind, String(parts[1].dropLast(5))) else { return nil }
+        return entityPlan(entity)
     }
 
     /// The pages that are not an entity's own.
