@@ -17,6 +17,7 @@ from pathlib import Path
 
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
+from selenium.common.exceptions import StaleElementReferenceException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import WebDriverWait
@@ -62,8 +63,11 @@ def options_of(driver):
 
 
 def wait_for(driver, predicate, what, timeout=5):
+    # The result list is rebuilt as results come in: an option found a moment ago may be gone
+    # (stale) when it is read, which only means "not yet".
     try:
-        return WebDriverWait(driver, timeout, poll_frequency=0.02).until(lambda d: predicate(d))
+        return WebDriverWait(driver, timeout, poll_frequency=0.02,
+                             ignored_exceptions=(StaleElementReferenceException,)).until(lambda d: predicate(d))
     except Exception:
         raise AssertionError(f"timed out waiting for {what}")
 
