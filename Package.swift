@@ -23,22 +23,25 @@ let package = Package(
         ),
         // Entities, ids, references, diagnostics as values; building the model. No I/O.
         .target(name: "BookModel"),
-        // Files -> documents: front matter with positions, Markdown facts.
+        // Markdown: the cmark-gfm wrapper, one walk of a body for its facts and readable text,
+        // and HTML in several styles from one parse. The only target that calls cmark-gfm.
+        .target(name: "BookMarkdown", dependencies: ["BookModel", "CCmarkGFM"]),
+        // Files -> documents: front matter with positions, the Markdown facts of each body.
         .target(name: "BookLoad", dependencies: [
-            "BookModel", "CCmarkGFM", .product(name: "Yams", package: "Yams"),
+            "BookModel", "BookMarkdown", .product(name: "Yams", package: "Yams"),
         ]),
         // Rules -> diagnostics, the completeness report, and the output formats.
         .target(name: "BookCheck", dependencies: ["BookModel"]),
         // Model + theme -> pages: Markdown to HTML, Mustache templates, the default theme.
         .target(name: "BookRender", dependencies: [
-            "BookModel", "BookLoad", "CCmarkGFM", .product(name: "Mustache", package: "swift-mustache"),
+            "BookModel", "BookMarkdown", .product(name: "Mustache", package: "swift-mustache"),
         ]),
         // Snowball stemmers from Debian (libstemmer-dev, which has no pkg-config file).
         .systemLibrary(name: "CStemmer", providers: [.apt(["libstemmer-dev"])]),
         // zlib from Debian (zlib1g-dev): the search index compresses the text of its pages.
         .systemLibrary(name: "CZlib", providers: [.apt(["zlib1g-dev"])]),
         // Model -> search index: words, stems, BM25F weights, shards for the browser.
-        .target(name: "BookSearch", dependencies: ["BookModel", "BookLoad", "CStemmer", "CZlib"]),
+        .target(name: "BookSearch", dependencies: ["BookModel", "CStemmer", "CZlib"]),
         // renameat2(RENAME_EXCHANGE), which Glibc does not expose to Swift.
         .target(name: "CRenameSwap"),
         // The pipeline end to end: load -> model -> check -> render -> search -> write; serve.
@@ -61,7 +64,7 @@ let package = Package(
         // Writes Sources/BookRender/DefaultTheme.swift from themes/default (`make theme`).
         .executableTarget(name: "embed-theme", path: "Sources/EmbedTheme"),
         .testTarget(name: "ServicebookTests", dependencies: [
-            "BookModel", "BookLoad", "BookCheck", "BookRender", "BookSearch", "BookSite", "BookFuzz",
+            "BookModel", "BookMarkdown", "BookLoad", "BookCheck", "BookRender", "BookSearch", "BookSite", "BookFuzz",
         ]),
     ],
     swiftLanguageModes: [.v5]

@@ -4,8 +4,8 @@ import BookModel
 import BookSearch
 
 /// What the fuzzer runs on one input: the bytes as a file of every kind, in a small valid book,
-/// through load → model → check (rules and completeness), plus the search tokenizer and the
-/// readable-text walk over the body. It must never crash or hang; the diagnostics themselves are
+/// through load → model → check (rules and completeness), plus the search tokenizer over the
+/// body and its readable text. It must never crash or hang; the diagnostics themselves are
 /// judged by the other tests.
 public enum FuzzHarness {
     /// A small book the fuzzed file joins, so that its references have something to resolve to.
@@ -39,7 +39,7 @@ public enum FuzzHarness {
             count += Completeness.report(model, today: today).count
             if let document, kind == .page {
                 count += SearchText.words(document.body).count
-                count += CMark.readableText(document.body).headings.count
+                count += SearchText.words(document.markdown.text).count
             }
         }
         return count

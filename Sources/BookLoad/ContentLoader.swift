@@ -1,3 +1,4 @@
+import BookMarkdown
 import BookModel
 import Foundation
 #if canImport(Glibc)
@@ -295,7 +296,7 @@ public enum ContentLoader {
         func document(_ frontMatter: YAMLNode?, body: String, bodyLine: Int) -> SourceDocument {
             SourceDocument(kind: kind, id: id, path: path, displayPath: display, frontMatter: frontMatter,
                            body: body, bodyLine: bodyLine,
-                           markdown: MarkdownFactsReader.read(body, firstLine: bodyLine))
+                           markdown: MarkdownReader.read(body, firstLine: bodyLine))
         }
         if text.isBlankText {
             result.diagnostics.append(Diagnostic(.emptyFile, at: SourceLocation(file: display),

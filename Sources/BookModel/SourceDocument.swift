@@ -34,17 +34,23 @@ public struct BodyLink: Sendable, Hashable {
     }
 }
 
-/// What the checker needs to know about a body: its headings and links.
+/// What the checker and search need to know about a body: its headings, its links, and the
+/// text a reader sees (made by the Markdown stage from one parse).
 public struct MarkdownFacts: Sendable, Hashable {
     public let headings: [Heading]
     public let links: [BodyLink]
     /// True when the body has no content at all (only white space).
     public let isBlank: Bool
+    /// The words a reader sees, for search: the body's text outside its headings, blocks
+    /// (paragraphs, list items, table cells, code blocks) separated by line ends, raw HTML left
+    /// out. The headings' texts are in `headings`.
+    public let text: String
 
-    public init(headings: [Heading] = [], links: [BodyLink] = [], isBlank: Bool = true) {
+    public init(headings: [Heading] = [], links: [BodyLink] = [], isBlank: Bool = true, text: String = "") {
         self.headings = headings
         self.links = links
         self.isBlank = isBlank
+        self.text = text
     }
 
     /// Whether a heading has this anchor (compared byte for byte).

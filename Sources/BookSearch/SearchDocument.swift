@@ -1,4 +1,3 @@
-import BookLoad
 import BookModel
 
 /// One page of the handbook as search sees it: its four weighted fields, what a result shows
@@ -22,11 +21,10 @@ struct SearchDocument: Sendable {
     /// The longest snippet text shipped for one page (a snippet shows about 200 characters).
     static let maxText = 20_000
 
-    /// - Parameter readable: the body's headings and text (`CMark.readableText`).
-    init(_ entity: Entity, in book: Book, readable: @autoclosure () -> (headings: [String], text: String)) {
+    init(_ entity: Entity, in book: Book) {
         key = entity.key
         title = entity.title
-        let (headings, bodyText) = readable()
+        let headings = entity.source.markdown.headings.map(\.text), bodyText = entity.source.markdown.text
         var titles = [entity.title]
         var extra: [String] = []
         var extraHeadings: [String] = []

@@ -1,4 +1,3 @@
-import BookLoad
 import BookModel
 import CZlib
 import Dispatch
@@ -58,13 +57,13 @@ public enum SearchIndex {
     }
 
     /// Every search file of `book`, sorted by path; identical for identical books.
-    /// - Parameter cache: what an earlier build of the same book computed (`serve`): the readable
-    ///   text of unchanged bodies and the compressed files of unchanged pages are taken from it.
+    /// - Parameter cache: what an earlier build of the same book computed (`serve`): the
+    ///   compressed files of unchanged pages are taken from it.
     public static func build(_ book: Book, cache: SearchCache? = nil) -> [File] {
         let entities = Kind.allCases.flatMap { book.all($0) }.sorted { $0.key.pagePath < $1.key.pagePath }
         cache?.begin()
         let documents = entities.parallelMap { entity in
-            SearchDocument(entity, in: book, readable: cache.map { $0.readable(entity) } ?? CMark.readableText(entity.source.body))
+            SearchDocument(entity, in: book)
         }
         let (pages, vocabularies) = analyze(documents)
 
@@ -377,31 +376,17 @@ public enum SearchIndex {
     }
 }
 
-/// What `serve` keeps from one search index to the next: the readable text of each body (a
-/// cmark parse) and each page file (compressed at zlib's best level), reused while their input is
-/// the same. Every posting depends on the average length of the pages' fields, so the postings
+/// What `serve` keeps from one search index to the next: each page file (compressed at zlib's
+/// best level), reused while its input is the same. Every posting depends on the average length of the pages' fields, so the postings
 /// and vocabulary are computed again each time, from these parts: the files equal a full build's.
 public final class SearchCache: @unchecked Sendable {
     private let lock = NSLock()
-    private var texts: [EntityKey: (body: String, readable: (headings: [String], text: String))] = [:]
-    private var nextTexts: [EntityKey: (body: String, readable: (headings: [String], text: String))] = [:]
     private var pages: [String: (json: [UInt8], file: [UInt8])] = [:]
     private var nextPages: [String: (json: [UInt8], file: [UInt8])] = [:]
     /// Parts made, and parts taken from the cache, by the last index.
     public private(set) var made = 0, reused = 0
 
     public init() {}
-
-    func readable(_ entity: Entity) -> (headings: [String], text: String) {
-        let body = entity.source.body
-        if let known = lock.withLock({ texts[entity.key] }), known.body == body {
-            lock.withLock { nextTexts[entity.key] = known; reused += 1 }
-            return known.readable
-        }
-        let readable = CMark.readableText(body)
-        lock.withLock { nextTexts[entity.key] = (body, readable); made += 1 }
-        return readable
-    }
 
     func page(_ path: String, _ json: [UInt8], make: () -> [UInt8]) -> [UInt8] {
         if let known = lock.withLock({ pages[path] }), known.json == json {
@@ -416,7 +401,6 @@ public final class SearchCache: @unchecked Sendable {
     /// Ends an index: what it did not use is forgotten.
     func commit() {
         lock.withLock {
-            texts = nextTexts; nextTexts = [:]
             pages = nextPages; nextPages = [:]
         }
     }

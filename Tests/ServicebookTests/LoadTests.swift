@@ -1,4 +1,5 @@
 import BookLoad
+import BookMarkdown
 import BookModel
 import Foundation
 import Testing

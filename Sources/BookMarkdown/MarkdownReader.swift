@@ -1,0 +1,106 @@
+import BookModel
+import CCmarkGFM
+import Foundation
+
+/// What the checker and search need of a body, from one parse and one walk of its tree: the
+/// headings (with the anchors the handbook gives them), the links with their places in the file,
+/// and the text a reader sees.
+public enum MarkdownReader {
+    /// The facts of `body`, whose first line is line `firstLine` of its file. Safe on every core
+    /// at once (the `.structure` profile).
+    public static func read(_ body: String, firstLine: Int) -> MarkdownFacts {
+        if body.isBlankText { return MarkdownFacts() }
+        var headingTexts: [(level: Int, text: String, line: Int)] = []
+        var rawLinks: [(url: String, line: Int, byteColumn: Int, image: Bool)] = []
+        // The readable text: headings apart, blocks (paragraphs, list items, table cells, code
+        // blocks) separated by line ends; raw HTML left out, as the handbook leaves it out.
+        var text: [UInt8] = []
+        text.reserveCapacity(body.utf8.count)
+        var inHeading = 0
+        CMark.withDocument(body, profile: .structure) { document, _ in
+            CMark.walk(document) { event, node, type in
+                if event == CMARK_EVENT_ENTER {
+                    switch type {
+                    case CMARK_NODE_HEADING:
+                        headingTexts.append((Int(cmark_node_get_heading_level(node)), CMark.plainText(node),
+                                             Int(cmark_node_get_start_line(node))))
+                        inHeading += 1
+                    case CMARK_NODE_LINK, CMARK_NODE_IMAGE:
+                        rawLinks.append((CMark.url(node), Int(cmark_node_get_start_line(node)),
+                                         Int(cmark_node_get_start_column(node)), type == CMARK_NODE_IMAGE))
+                    case CMARK_NODE_TEXT, CMARK_NODE_CODE, CMARK_NODE_CODE_BLOCK:
+                        // (A `where` would apply to the last pattern only.)
+                        if inHeading == 0, let literal = cmark_node_get_literal(node) {
+                            literal.withMemoryRebound(to: UInt8.self, capacity: 1) { bytes in
+                                text.append(contentsOf: UnsafeBufferPointer(start: bytes, count: strlen(literal)))
+                            }
+                        }
+                    case CMARK_NODE_SOFTBREAK, CMARK_NODE_LINEBREAK:
+                        if inHeading == 0 { text.append(UInt8(ascii: " ")) }
+                    default:
+                        break
+                    }
+                } else if event == CMARK_EVENT_EXIT {
+                    let inline = type.rawValue & 0xc000 == 0xc000         // CMARK_NODE_TYPE_INLINE
+                    if type == CMARK_NODE_HEADING {
+                        inHeading -= 1
+                    } else if !inline, inHeading == 0, let last = text.last, last != UInt8(ascii: "\n") {
+                        text.append(UInt8(ascii: "\n"))
+                    }
+                }
+            }
+        }
+        while text.last == UInt8(ascii: "\n") { text.removeLast() }
+        let anchors = Anchor.unique(headingTexts.map(\.text))
+        let headings = zip(headingTexts, anchors).map { h, anchor in
+            Heading(level: h.level, text: h.text, anchor: anchor, line: h.line + firstLine - 1)
+        }
+        return MarkdownFacts(headings: headings, links: locate(rawLinks, in: body, firstLine: firstLine), isBlank: false,
+                             text: String(decoding: text, as: UTF8.self))
+    }
+
+    /// The links with the line and column of each destination in the file.
+    private static func locate(_ rawLinks: [(url: String, line: Int, byteColumn: Int, image: Bool)], in body: String,
+                               firstLine: Int) -> [BodyLink] {
+        guard !rawLinks.isEmpty else { return [] }
+        var lineStarts: [Int] = []
+        var body = body
+        return body.withUTF8 { utf8 -> [BodyLink] in
+            rawLinks.map { raw -> BodyLink in
+                // Autolinks report 0:0; point at the body's first line then.
+                guard raw.line > 0 else {
+                    return BodyLink(destination: raw.url, line: firstLine, column: 1, isImage: raw.image)
+                }
+                if lineStarts.isEmpty {
+                    lineStarts.append(0)
+                    for i in 0..<utf8.count where utf8[i] == UInt8(ascii: "\n") { lineStarts.append(i + 1) }
+                }
+                let start = raw.line <= lineStarts.count ? lineStarts[raw.line - 1] : utf8.count
+                let end = raw.line < lineStarts.count ? lineStarts[raw.line] - 1 : utf8.count
+                let (column, length) = column(of: raw.url, in: UnsafeBufferPointer(rebasing: utf8[start..<end]),
+                                              afterByte: raw.byteColumn)
+                return BodyLink(destination: raw.url, line: raw.line + firstLine - 1, column: column, length: length,
+                                isImage: raw.image)
+            }
+        }
+    }
+
+    /// The character column and length of a link's destination on its line; falls back to the
+    /// link's own column when the destination is not written literally there.
+    private static func column(of url: String, in line: UnsafeBufferPointer<UInt8>, afterByte byteColumn: Int) -> (Int, Int) {
+        let start = max(0, min(line.count, byteColumn - 1))
+        func characters(upTo end: Int) -> Int { String(decoding: UnsafeBufferPointer(rebasing: line[..<end]), as: UTF8.self).count }
+        var needle: [UInt8] = [UInt8(ascii: "(")]
+        needle.append(contentsOf: url.utf8)
+        if !url.isEmpty, needle.count <= line.count {
+            var i = start
+            while i + needle.count <= line.count {
+                if line[i] == needle[0], line[i..<(i + needle.count)].elementsEqual(needle) {
+                    return (characters(upTo: i + 1) + 1, url.count)
+                }
+                i += 1
+            }
+        }
+        return (characters(upTo: start) + 1, 1)
+    }
+}
