@@ -59,6 +59,8 @@ let package = Package(
         .target(name: "BookFuzz", dependencies: ["BookModel", "BookLoad", "BookCheck", "BookSearch"]),
         .target(name: "CFuzzDriver"),
         .executableTarget(name: "fuzz-load", dependencies: ["BookFuzz", "CFuzzDriver"], path: "Sources/FuzzLoad"),
+        // The rebuild after each kind of one-file edit, as `serve` runs it, timed stage by stage.
+        .executableTarget(name: "rebuild-bench", dependencies: ["BookSite", "BookModel"], path: "Sources/RebuildBench"),
         // Generator of synthetic books for the benchmark.
         .executableTarget(name: "bookgen"),
         // Writes Sources/BookRender/DefaultTheme.swift from themes/default (`make theme`).
