@@ -23,12 +23,14 @@ let package = Package(
         ),
         // Entities, ids, references, diagnostics as values; building the model. No I/O.
         .target(name: "BookModel"),
+        // Whole files read and written with POSIX calls.
+        .target(name: "BookIO"),
         // Markdown: the cmark-gfm wrapper, one walk of a body for its facts and readable text,
         // and HTML in several styles from one parse. The only target that calls cmark-gfm.
         .target(name: "BookMarkdown", dependencies: ["BookModel", "CCmarkGFM"]),
         // Files -> documents: front matter with positions, the Markdown facts of each body.
         .target(name: "BookLoad", dependencies: [
-            "BookModel", "BookMarkdown", .product(name: "Yams", package: "Yams"),
+            "BookModel", "BookMarkdown", "BookIO", .product(name: "Yams", package: "Yams"),
         ]),
         // Rules -> diagnostics, the completeness report, and the output formats.
         .target(name: "BookCheck", dependencies: ["BookModel"]),
@@ -46,7 +48,7 @@ let package = Package(
         .target(name: "CRenameSwap"),
         // The pipeline end to end: load -> model -> check -> render -> search -> write; serve.
         .target(name: "BookSite", dependencies: [
-            "BookModel", "BookLoad", "BookCheck", "BookRender", "BookSearch", "CRenameSwap",
+            "BookModel", "BookIO", "BookLoad", "BookCheck", "BookRender", "BookSearch", "CRenameSwap",
             .product(name: "FlyingFox", package: "FlyingFox"), .product(name: "FlyingSocks", package: "FlyingFox"),
         ]),
         // The command line only.

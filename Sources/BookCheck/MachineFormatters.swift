@@ -95,3 +95,24 @@ public enum GitHubFormatter {
         escapeData(s).replacingOccurrences(of: ":", with: "%3A").replacingOccurrences(of: ",", with: "%2C")
     }
 }
+
+/// The errors as `serve` sends them to the open pages, which show them in an overlay: a JSON
+/// list of `{code, column, file, line, message}` (keys sorted).
+public enum OverlayFormatter {
+    struct Item: Encodable {
+        let code: String
+        let column: Int
+        let file: String
+        let line: Int
+        let message: String
+    }
+
+    public static func format(_ diagnostics: [Diagnostic]) -> String {
+        let items = diagnostics.map { d in
+            Item(code: d.code.rawValue, column: d.location.column, file: d.location.file, line: d.location.line, message: d.message)
+        }
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        return String(decoding: (try? encoder.encode(items)) ?? Data("[]".utf8), as: UTF8.self)
+    }
+}

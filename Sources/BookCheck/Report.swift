@@ -15,6 +15,8 @@ public struct CheckReport: Sendable {
     public init(diagnostics: [Diagnostic], completeness: [CompletenessItem], files: Int, content: String,
                 strict: Bool, seconds: Double = 0) {
         self.diagnostics = Diagnostic.sorted(diagnostics)
+        errors = self.diagnostics.count { $0.severity == .error }
+        warnings = self.diagnostics.count - errors
         self.completeness = completeness
         self.files = files
         self.content = content
@@ -22,8 +24,8 @@ public struct CheckReport: Sendable {
         self.seconds = seconds
     }
 
-    public var errors: Int { diagnostics.filter { $0.severity == .error }.count }
-    public var warnings: Int { diagnostics.filter { $0.severity == .warning }.count }
+    public let errors: Int
+    public let warnings: Int
 
     /// Exit code of `check`: 0 clean (warnings allowed), 1 errors, or warnings under `--strict`.
     public var exitCode: Int32 { errors > 0 || (strict && warnings > 0) ? 1 : 0 }

@@ -1,37 +1,123 @@
 import BookModel
 
-/// The book-level rules of `servicebook check`: what makes a book incomplete or inconsistent
-/// beyond its individual fields (those are reported while the model is built).
+/// The rules of `servicebook check` beyond each field's own (those are reported while front
+/// matter is decoded): what the model found that does not fit together (ids, references, body
+/// links), and what makes a book incomplete. The model records the facts; the rules say what
+/// they mean and how bad they are. Every problem is reported in the file it is about.
 public enum Rules {
     /// Runs every rule. `today` decides which `reviewed` dates are past the review interval.
     public static func run(_ book: Book, today: Day) -> [Diagnostic] {
-        Kind.allCases.flatMap { book.all($0) }.parallelMap { check($0, in: book, today: today) }.flatMap { $0 }
+        Checker.run(book, today: today).diagnostics
     }
 
-    /// The rules about one entity. Each problem is reported in the entity's own file, so that
-    /// `serve`, after an edit that leaves the book's references as they were, checks the edited
-    /// entities again and keeps the rest.
-    public static func check(_ entity: Entity, in book: Book, today: Day) -> [Diagnostic] {
+    /// Every rule, with the facts of each document's entity (aligned with `book.documents`,
+    /// nil where there is no entity) found already.
+    /// - Parameter cache: each entity's diagnostics from an earlier check (`serve`), taken again
+    ///   when the entity and its facts are the same.
+    static func run(_ book: Book, facts: [Facts?], today: Day, cache: CheckCache?) -> [Diagnostic] {
+        var out: [Diagnostic] = []
+        for i in book.findings.invalidIDs { out += ids(book.documents[Int(i)]) }
+        out += book.findings.duplicates.map(duplicate)
+        out += book.findings.unresolved.map { reference($0, book) }
+        for i in book.findings.suspectLinks { out += links(book.documents[Int(i)], book.linkLists[Int(i)], book) }
+        let interval = book.config.reviewIntervalDays
+        let known = cache?.begin(book, today: today, interval: interval)
+        let perEntity = Parallel.chunks(of: facts.count, size: 256) { range in
+            range.map { i -> [Diagnostic] in
+                guard let facts = facts[i], let entity = book.entity(at: i) else { return [] }
+                if let known = known?(i, entity), known.facts == facts { return known.diagnostics }
+                return check(entity, facts: facts, interval: interval, today: today)
+            }
+        }.flatMap { $0 }
+        cache?.end(book, facts: facts, diagnostics: perEntity, today: today, interval: interval)
+        for list in perEntity where !list.isEmpty { out += list }
+        return out
+    }
+
+    // MARK: - What the model found
+
+    /// An invalid or reserved id.
+    static func ids(_ doc: SourceDocument) -> [Diagnostic] {
+        var out: [Diagnostic] = []
+        if !Identifier.isValid(doc.id) {
+            let hint = Identifier.suggestion(for: doc.id).map { "rename the file to \"\($0).md\"" }
+            out.append(Diagnostic(.invalidID, at: SourceLocation(file: doc.displayPath),
+                "\"\(doc.id)\" is not a valid id: a file name must be lower-case Latin letters, digits and hyphens",
+                suggestion: hint))
+        }
+        if doc.id == "index" {
+            out.append(Diagnostic(.invalidID, at: SourceLocation(file: doc.displayPath),
+                "\"index\" is reserved: it names the list page of the \(doc.kind.folder) folder in the handbook",
+                suggestion: "rename the file, e.g. to \"\(doc.kind.rawValue)-index.md\""))
+        }
+        return out
+    }
+
+    static func duplicate(_ duplicate: DuplicateDocument) -> Diagnostic {
+        let doc = duplicate.document
+        return Diagnostic(.duplicateID, at: SourceLocation(file: doc.displayPath),
+                          "\(doc.kind.rawValue) id \"\(doc.id)\" is already used by \(duplicate.firstPath)",
+                          suggestion: "ids are file names and must be unique within a kind: rename one of the files")
+    }
+
+    /// A reference to nothing, or to an entity of another kind.
+    static func reference(_ unresolved: UnresolvedReference, _ book: Book) -> Diagnostic {
+        let ref = unresolved.reference
+        let hint = Suggest.closest(to: ref.id, in: book.all(unresolved.kind).map(\.id)).map { "did you mean \"\($0)\"?" }
+        let at = ref.location.spanning(ref.id)
+        if let other = unresolved.actual {
+            return Diagnostic(.wrongKindReference, at: at,
+                              "\(unresolved.field) \"\(ref.id)\" is \(other.withArticle), not \(unresolved.kind.withArticle)",
+                              suggestion: hint)
+        }
+        return Diagnostic(.unknownReference, at: at, "\(unresolved.field) \"\(ref.id)\" is not \(unresolved.kind.withArticle)",
+                          suggestion: hint)
+    }
+
+    /// Broken and unsafe body links of a document.
+    static func links(_ doc: SourceDocument, _ links: [(link: BodyLink, target: ResolvedLink)], _ book: Book) -> [Diagnostic] {
+        var out: [Diagnostic] = []
+        for (link, target) in links {
+            let at = SourceLocation(file: doc.displayPath, line: link.line, column: link.column, length: link.length)
+            switch target {
+            case .broken(let reason):
+                let code: DiagnosticCode = reason.hasPrefix("#") ? .brokenAnchor : .brokenLink
+                out.append(Diagnostic(code, at: at, reason, suggestion: book.linkResolver.suggestion(for: link.destination, from: doc)))
+            case .external where LinkResolver.isUnsafe(link.destination):
+                let scheme = link.destination.split(separator: ":", maxSplits: 1).first.map(String.init) ?? ""
+                out.append(Diagnostic(.unsafeLink, at: at,
+                    "the \(link.isImage ? "image" : "link") \"\(scheme.trimmingCharacters(in: .whitespaces)):…\" could run code in a reader's browser: the handbook keeps its text and drops the \(link.isImage ? "image" : "link")",
+                    suggestion: "link to a page of the book (../steps/id.md) or to an https:// address"))
+            case .external, .asset, .sameDocument, .document:
+                break
+            }
+        }
+        return out
+    }
+
+    // MARK: - Each entity
+
+    /// The rules about one entity, each reported in the entity's own file.
+    static func check(_ entity: Entity, facts: Facts, interval: Int?, today: Day) -> [Diagnostic] {
         var out: [Diagnostic] = []
         if let journey = entity.journey { out += self.journey(journey) }
-        out += usage(entity, book)
-        if entity.kind == .standard, entity.standard?.checks.isEmpty != false {
+        if !facts.contains(.used), let usage = UsageTest.of(entity.kind) {
+            out.append(Diagnostic(usage.code, at: wholeFile(entity), usage.message(entity), suggestion: usage.suggestion))
+        }
+        if entity.kind == .standard, !facts.contains(.checked) {
             out.append(Diagnostic(.standardWithoutChecks, at: wholeFile(entity),
                 "standard \"\(entity.id)\" has no checks a mystery shopper could tick",
                 suggestion: "add \"checks:\" with observable criteria, e.g. \"greets the customer within 30 seconds\""))
         }
-        if entity.source.markdown.isBlank {
+        if !facts.contains(.hasBody) {
             out.append(Diagnostic(.emptyBody, at: SourceLocation(file: entity.source.displayPath, line: entity.source.bodyLine),
                                   "\(entity.kind.rawValue) \"\(entity.id)\" has no text after its front matter"))
         }
-        if let interval = book.config.reviewIntervalDays, let reviewed = entity.reviewed, let at = entity.reviewedLocation {
-            // Documents reviewed longer ago than the book's review interval.
-            let age = today.ordinal - reviewed.ordinal
-            if age > interval {
-                out.append(Diagnostic(.reviewOverdue, at: at.withLength(10),
-                    "last reviewed on \(reviewed), \(age) days ago: past the review interval of \(interval) days",
-                    suggestion: "review the document and set \"reviewed\" to the date of the review"))
-            }
+        if facts.contains(.overdue), let (age, interval) = Review.overdue(entity, interval: interval, today: today),
+           let reviewed = entity.reviewed, let at = entity.reviewedLocation {
+            out.append(Diagnostic(.reviewOverdue, at: at.withLength(10),
+                "last reviewed on \(reviewed), \(age) days ago: past the review interval of \(interval) days",
+                suggestion: "review the document and set \"reviewed\" to the date of the review"))
         }
         return out
     }
@@ -65,31 +151,6 @@ public enum Rules {
             }
         }
         return out
-    }
-
-    /// Steps belong to a journey; scripts, situations and standards are used; roles own something.
-    static func usage(_ entity: Entity, _ book: Book) -> [Diagnostic] {
-        switch entity.kind {
-        case .step where (book.index.placements[entity.id] ?? []).isEmpty:
-            return [Diagnostic(.orphanStep, at: wholeFile(entity), "step \"\(entity.id)\" is not part of any journey",
-                               suggestion: "list it in the steps of a journey's stage, or delete it")]
-        case .script where !book.isReferenced(entity, byField: "script"):
-            return [Diagnostic(.unusedScript, at: wholeFile(entity), "script \"\(entity.id)\" is not used by any step or situation",
-                               suggestion: "name it in the \"script\" field of a step or situation")]
-        case .situation where !book.isReferenced(entity, byField: "situations"):
-            return [Diagnostic(.unusedSituation, at: wholeFile(entity),
-                               "situation \"\(entity.id)\" is not listed by any step",
-                               suggestion: "add it to the \"situations\" of the steps where it can arise")]
-        case .standard where !book.isReferenced(entity, byField: "standards"):
-            return [Diagnostic(.unusedStandard, at: wholeFile(entity),
-                               "standard \"\(entity.id)\" is not referred to by any step or situation",
-                               suggestion: "add it to the \"standards\" of the steps or situations it governs")]
-        case .role where book.index.roles[entity.id]?.isResponsibleForSomething != true:
-            return [Diagnostic(.idleRole, at: wholeFile(entity), "role \"\(entity.id)\" is responsible for no step or situation",
-                               suggestion: "make it \"responsible\" for a step or situation, or delete it")]
-        default:
-            return []
-        }
     }
 }
 

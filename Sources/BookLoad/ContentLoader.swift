@@ -1,65 +1,47 @@
+import BookIO
 import BookMarkdown
 import BookModel
 import Foundation
+import Synchronization
 #if canImport(Glibc)
 import Glibc
 #endif
 
 /// The content folder after loading: settings, documents, other files, and the problems found.
 public struct LoadedContent: Sendable {
+    public let root: ContentRoot
     public let config: BookConfig
+    /// Every document, sorted by path.
     public let documents: [SourceDocument]
     /// Paths (relative to the content folder) of files that are not documents (images, PDFs, ...).
     public let assets: Set<String>
     public let diagnostics: [Diagnostic]
     /// The decoded text of every file read, by display path, for showing source lines.
     public let sources: [String: String]
-    /// With a `LoadCache`: which documents changed since the last load, when nothing else did
-    /// (the same other files, the same book.yml); nil when they did, or there was no earlier load.
-    public var delta: Delta? = nil
-
-    /// Documents (paths relative to the content folder, sorted) read again, new, and gone.
-    public struct Delta: Sendable, Equatable {
-        public var changed: [String] = []
-        public var added: [String] = []
-        public var removed: [String] = []
-    }
 }
 
 /// Reads a content folder: finds the files of every kind, decodes them, splits front matter
-/// from the body, parses the YAML with positions and reads the Markdown's headings and links.
-/// Files are read and parsed in parallel, except cmark-gfm, which runs one page at a time.
+/// from the body, parses the YAML with positions and reads the Markdown's facts. Files are read
+/// and parsed on every core.
+///
+/// With a `LoadCache` (`serve`), a file whose size, modification time and inode are unchanged
+/// is taken from the previous load instead of being read and parsed again; and when the watcher
+/// names the files that changed and they are all documents, the folder is not even walked. The
+/// result is the same as a load without the cache.
 public enum ContentLoader {
-    public struct FolderError: Error, CustomStringConvertible {
-        public let description: String
-    }
-
-    /// - Parameters:
-    ///   - display: the content folder as the user named it, used in diagnostics.
-    ///   - cache: the files of an earlier load (for `serve`): a file whose size, modification time
-    ///     and inode are unchanged is taken from it instead of being read and parsed again.
-    /// - Throws: `FolderError` when the folder itself cannot be read (a usage or I/O failure).
-    public static func load(folder: String, display: String? = nil, cache: LoadCache? = nil) throws -> LoadedContent {
-        let display = display ?? folder
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: folder, isDirectory: &isDirectory), isDirectory.boolValue else {
-            throw FolderError(description: "content folder \"\(display)\" does not exist or is not a folder")
-        }
-        var diagnostics: [Diagnostic] = []
+    public static func load(_ root: ContentRoot, cache: LoadCache? = nil) -> LoadedContent {
         cache?.begin()
-        let prefix = display.hasSuffix("/") ? display : display + "/"
-        let root = URL(fileURLWithPath: folder).standardizedFileURL.resolvingSymlinksInPath().path
         // The files the watcher named are read again even when their stamp looks the same (two
         // saves within a clock tick, of the same size).
         var named = Set<String>()
         if let cache, let hint = cache.takeHint() {
-            if let quick = reload(hint, root: root, prefix: prefix, cache: cache) { return quick }
-            named = Set(hint.filter { $0.hasPrefix(root + "/") }.map { String($0.dropFirst(root.count + 1)) })
+            if let quick = reload(hint, root: root, cache: cache) { return quick }
+            named = Set(hint.filter { $0.hasPrefix(root.path + "/") }.map { String($0.dropFirst(root.path.count + 1)) })
         }
-
+        var diagnostics: [Diagnostic] = []
         var files: [String] = []
         var assets = Set<String>()
-        walk(root: root, relative: "", files: &files, diagnostics: &diagnostics, prefix: prefix)
+        walk(root: root.path, relative: "", files: &files, diagnostics: &diagnostics, prefix: root.prefix)
         files.sort()
 
         // Classify.
@@ -74,105 +56,76 @@ public enum ContentLoader {
                 jobs.append(Job(path: path, kind: kind))
             } else {
                 let folders = Kind.allCases.map { $0.folder + "/" }.joined(separator: ", ")
-                diagnostics.append(Diagnostic(.unknownFolder, at: SourceLocation(file: prefix + path),
+                diagnostics.append(Diagnostic(.unknownFolder, at: SourceLocation(file: root.display(path)),
                     "\(path) is not in the folder of any kind, so it is not part of the book",
                     suggestion: "move it into one of \(folders)"))
             }
         }
 
-        // Read and parse every document, in parallel (the cache read without its lock).
+        // Read and parse every document on every core (the cache read without its lock).
         let known = cache?.snapshot()
-        var results = [LoadedFile?](repeating: nil, count: jobs.count)
-        var stamps = [LoadCache.Stamp?](repeating: nil, count: jobs.count)
-        var fresh = [Bool](repeating: false, count: jobs.count)
-        results.withUnsafeMutableBufferPointer { out in
-            stamps.withUnsafeMutableBufferPointer { stampsOut in
-                fresh.withUnsafeMutableBufferPointer { freshOut in
-                    let base = out.baseAddress!, stampBase = stampsOut.baseAddress!, freshBase = freshOut.baseAddress!
-                    DispatchQueue.concurrentPerform(iterations: jobs.count) { i in
-                        let job = jobs[i]
-                        guard let known else {
-                            (base + i).pointee = loadDocument(root: root, path: job.path, kind: job.kind, prefix: prefix)
-                            return
-                        }
-                        let stamp = LoadCache.Stamp(path: root + "/" + job.path)
-                        (stampBase + i).pointee = stamp
-                        if let stamp, let cached = known[prefix + job.path], cached.0 == stamp, !named.contains(job.path) {
-                            (base + i).pointee = cached.1
-                        } else {
-                            (base + i).pointee = loadDocument(root: root, path: job.path, kind: job.kind, prefix: prefix)
-                            (freshBase + i).pointee = true
-                        }
-                    }
-                }
+        let loaded = jobs.parallelMap { job -> (file: LoadedFile, stamp: LoadCache.Stamp?, fresh: Bool) in
+            guard let known else { return (loadDocument(root: root, path: job.path, kind: job.kind), nil, true) }
+            let stamp = LoadCache.Stamp(path: root.file(job.path))
+            if let stamp, let cached = known[root.display(job.path)], cached.0 == stamp, !named.contains(job.path) {
+                return (cached.1, stamp, false)
             }
+            return (loadDocument(root: root, path: job.path, kind: job.kind), stamp, true)
         }
-        cache?.replaceAll(zip(jobs, zip(stamps, zip(results, fresh))).compactMap { job, rest in
-            guard let stamp = rest.0, let file = rest.1.0 else { return nil }
-            return (prefix + job.path, stamp, file, rest.1.1)
-        })
+        cache?.replaceAll(loaded.compactMap { entry in entry.stamp.map { (root.display(entry.file.path), $0, entry.file, entry.fresh) } })
         var documents: [SourceDocument] = []
         var sources: [String: String] = [:]
-        for case let result? in results {
-            diagnostics += result.diagnostics
-            if let document = result.document { documents.append(document) }
-            if let text = result.text { sources[prefix + result.path] = text }
+        for entry in loaded {
+            diagnostics += entry.file.diagnostics
+            if let document = entry.file.document { documents.append(document) }
+            if let text = entry.file.text { sources[root.display(entry.file.path)] = text }
         }
-
-        // book.yml.
-        var config = BookConfig(title: "")
-        let bookDisplay = prefix + "book.yml"
-        if hasBook {
-            switch readText(root + "/book.yml", display: bookDisplay) {
-            case .failure(let diagnostic):
-                diagnostics.append(diagnostic)
-            case .success(let text):
-                sources[bookDisplay] = text
-                switch FrontMatter.parse(text, firstLine: 1, file: bookDisplay) {
-                case .failure(let f):
-                    diagnostics.append(Diagnostic(.invalidYAML, at: SourceLocation(file: bookDisplay, line: f.line, column: f.column), f.message))
-                case .success(let node):
-                    let node = node ?? YAMLNode(.mapping([]), at: SourceLocation(file: bookDisplay, line: 1, column: 1))
-                    if case .mapping = node.value {
-                        let (decoded, found) = ModelBuilder.decodeConfig(node)
-                        config = decoded
-                        diagnostics += found
-                    } else {
-                        diagnostics.append(Diagnostic(.frontMatterNotMapping, at: node.location,
-                            "book.yml must be a mapping of settings (title: ...), not \(node.shapeName)"))
-                    }
-                }
-            }
-        } else {
-            diagnostics.append(Diagnostic(.missingBookFile, at: SourceLocation(file: bookDisplay),
-                "the content folder has no book.yml", suggestion: "create it with at least \"title: <the book's title>\""))
-        }
-        var content = LoadedContent(config: config, documents: documents, assets: assets, diagnostics: diagnostics, sources: sources)
-        if let cache {
-            let listing = jobs.map(\.path)
-            let read = zip(jobs, fresh).filter(\.1).map(\.0.path)
-            if let previous = cache.previous, previous.content.assets == assets,
-               previous.content.sources[bookDisplay] == sources[bookDisplay], previous.prefix == prefix {
-                let before = Set(previous.listing), now = Set(listing)
-                content.delta = LoadedContent.Delta(changed: read.filter(before.contains), added: listing.filter { !before.contains($0) },
-                                                    removed: previous.listing.filter { !now.contains($0) })
-            }
-            cache.remember(content, listing: listing, files: files, prefix: prefix)
-        }
+        let (config, bookDiagnostics, bookText) = bookFile(root, exists: hasBook)
+        diagnostics += bookDiagnostics
+        if let bookText { sources[root.display("book.yml")] = bookText }
+        let content = LoadedContent(root: root, config: config, documents: documents, assets: assets, diagnostics: diagnostics,
+                                    sources: sources)
+        cache?.remember(content, files: files)
         return content
+    }
+
+    /// book.yml: the settings, the problems found in it, and its text.
+    static func bookFile(_ root: ContentRoot, exists: Bool) -> (BookConfig, [Diagnostic], String?) {
+        let display = root.display("book.yml")
+        guard exists else {
+            return (BookConfig(title: ""), [Diagnostic(.missingBookFile, at: SourceLocation(file: display),
+                "the content folder has no book.yml", suggestion: "create it with at least \"title: <the book's title>\"")], nil)
+        }
+        let text: String
+        switch readText(root.file("book.yml"), display: display) {
+        case .failure(let diagnostic): return (BookConfig(title: ""), [diagnostic], nil)
+        case .success(let decoded): text = decoded
+        }
+        switch FrontMatter.parse(text, firstLine: 1, file: display) {
+        case .failure(let f):
+            return (BookConfig(title: ""), [Diagnostic(.invalidYAML, at: SourceLocation(file: display, line: f.line, column: f.column), f.message)], text)
+        case .success(let node):
+            let node = node ?? YAMLNode(.mapping([]), at: SourceLocation(file: display, line: 1, column: 1))
+            guard case .mapping = node.value else {
+                return (BookConfig(title: ""), [Diagnostic(.frontMatterNotMapping, at: node.location,
+                    "book.yml must be a mapping of settings (title: ...), not \(node.shapeName)")], text)
+            }
+            let (config, found) = Decoding.config(node)
+            return (config, found, text)
+        }
     }
 
     /// The quick way for `serve`: when the watcher says that only documents changed, came or
     /// went (not book.yml, no folder, no other file), reads those alone and patches the previous
     /// load. Nil when that does not hold: then the folder is walked as usual.
-    static func reload(_ paths: [String], root: String, prefix: String, cache: LoadCache) -> LoadedContent? {
-        guard let previous = cache.previous, previous.prefix == prefix else { return nil }
-        var delta = LoadedContent.Delta()
+    static func reload(_ paths: [String], root: ContentRoot, cache: LoadCache) -> LoadedContent? {
+        guard let previous = cache.previous, previous.content.root == root else { return nil }
+        var changed: [String] = [], added: [String] = [], removed: [String] = []
         var kinds: [String: Kind] = [:]
         for path in Set(paths) {
             // Outside the content folder (a theme file, the folder itself replaced): walk it.
-            guard path.hasPrefix(root + "/") else { return nil }
-            let inside = String(path.dropFirst(root.count + 1))
+            guard path.hasPrefix(root.path + "/") else { return nil }
+            let inside = String(path.dropFirst(root.path.count + 1))
             let parts = inside.split(separator: "/")
             // Hidden files and folders (an editor's swap file) are not part of the book.
             if parts.contains(where: { $0.hasPrefix(".") }) { continue }
@@ -180,9 +133,9 @@ public enum ContentLoader {
             let exists = lstat(path, &info) == 0
             let gone = !exists && errno == ENOENT
             let plainFile = exists && info.st_mode & S_IFMT == S_IFREG
-            if let at = previous.index[inside] {
-                if gone { delta.removed.append(inside) } else if plainFile { delta.changed.append(inside) } else { return nil }
-                kinds[inside] = previous.content.documents[at].kind
+            if let document = previous.document(at: inside) {
+                if gone { removed.append(inside) } else if plainFile { changed.append(inside) } else { return nil }
+                kinds[inside] = document.kind
                 continue
             }
             // The file, or a file in the folder, was there (`files` is sorted: look where it would be).
@@ -195,61 +148,58 @@ public enum ContentLoader {
             // A new document in a kind's folder; anything else (a folder, another file, a
             // document that did not load) needs the folder walked.
             guard plainFile, !known, inside.hasSuffix(".md"), parts.count >= 2, let kind = Kind(folder: String(parts[0])) else { return nil }
-            delta.added.append(inside)
+            added.append(inside)
             kinds[inside] = kind
         }
-        delta.changed.sort(); delta.added.sort(); delta.removed.sort()
-        let read = delta.changed + delta.added
+        let read = (changed + added).sorted()
         let loaded = read.parallelMap { path -> (LoadCache.Stamp?, LoadedFile) in
-            (LoadCache.Stamp(path: root + "/" + path), loadDocument(root: root, path: path, kind: kinds[path]!, prefix: prefix))
+            (LoadCache.Stamp(path: root.file(path)), loadDocument(root: root, path: path, kind: kinds[path]!))
         }
         // A document that no longer loads at all is no document: walk the folder (and leave the
         // cache as it was, so that the walk reads it again).
         guard loaded.allSatisfy({ $0.0 != nil && $0.1.document != nil }) else { return nil }
         var documents = previous.content.documents
         var sources = previous.content.sources
-        var listing = previous.listing, files = previous.files
-        let shown = Set((read + delta.removed).map { prefix + $0 })
+        var files = previous.files
+        let shown = Set((read + removed).map(root.display))
         var diagnostics = previous.content.diagnostics.filter { !shown.contains($0.location.file) }
-        for path in delta.removed {
+        for path in removed {
             documents.remove(at: documents.partitioningIndex { $0.path >= path })
-            listing.remove(at: listing.partitioningIndex { $0 >= path })
             files.remove(at: files.partitioningIndex { $0 >= path })
-            sources[prefix + path] = nil
-            cache.forget(prefix + path)
+            sources[root.display(path)] = nil
+            cache.forget(root.display(path))
         }
+        let new = Set(added)
         for (path, (stamp, file)) in zip(read, loaded) {
             guard let document = file.document, let stamp else { continue }
-            if delta.added.contains(path) {
-                documents.insert(document, at: documents.partitioningIndex { $0.path >= path })
-                listing.insert(path, at: listing.partitioningIndex { $0 >= path })
+            let at = documents.partitioningIndex { $0.path >= path }
+            if new.contains(path) {
+                documents.insert(document, at: at)
                 files.insert(path, at: files.partitioningIndex { $0 >= path })
             } else {
-                documents[documents.partitioningIndex { $0.path >= path }] = document
+                documents[at] = document
             }
-            sources[prefix + path] = file.text
+            sources[root.display(path)] = file.text
             diagnostics += file.diagnostics
-            cache.replace(prefix + path, stamp, file)
+            cache.replace(root.display(path), stamp, file)
         }
-        var content = LoadedContent(config: previous.content.config, documents: documents, assets: previous.content.assets,
-                                    diagnostics: diagnostics, sources: sources)
-        content.delta = delta
-        let moved = !delta.added.isEmpty || !delta.removed.isEmpty
-        cache.remember(content, listing: listing, files: files, prefix: prefix, index: moved ? nil : previous.index)
+        let content = LoadedContent(root: root, config: previous.content.config, documents: documents,
+                                    assets: previous.content.assets, diagnostics: diagnostics, sources: sources)
+        cache.remember(content, files: files)
         return content
     }
 
-    struct LoadedFile {
+    struct LoadedFile: Sendable {
         let path: String
         var document: SourceDocument?
         var diagnostics: [Diagnostic] = []
         var text: String?
     }
 
-    static func loadDocument(root: String, path: String, kind: Kind, prefix: String) -> LoadedFile {
-        let display = prefix + path
-        guard let bytes = readBytes(root + "/" + path) else {
-            let reason = String(cString: strerror(errno))
+    static func loadDocument(root: ContentRoot, path: String, kind: Kind) -> LoadedFile {
+        let display = root.display(path)
+        guard let bytes = Files.read(root.file(path)) else {
+            let reason = Files.lastError
             var result = LoadedFile(path: path)
             result.diagnostics.append(Diagnostic(.ioError, at: SourceLocation(file: display), "cannot read the file: \(reason)"))
             return result
@@ -341,8 +291,8 @@ public enum ContentLoader {
 
     /// Reads and decodes one file, or a diagnostic saying why it cannot be.
     static func readText(_ fullPath: String, display: String) -> Result<String, Diagnostic> {
-        guard let bytes = readBytes(fullPath) else {
-            let reason = String(cString: strerror(errno))
+        guard let bytes = Files.read(fullPath) else {
+            let reason = Files.lastError
             return .failure(Diagnostic(.ioError, at: SourceLocation(file: display), "cannot read the file: \(reason)"))
         }
         return decode(bytes, display: display)
@@ -360,30 +310,6 @@ public enum ContentLoader {
             return .failure(Diagnostic(.invalidEncoding, at: SourceLocation(file: display, line: line, column: column),
                 "the file is not valid UTF-8", suggestion: "save the file in the UTF-8 encoding"))
         }
-    }
-
-    /// The whole file, read with POSIX calls (Foundation's readers are slower here).
-    public static func readBytes(_ path: String) -> [UInt8]? {
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { return nil }
-        defer { close(fd) }
-        var st = stat()
-        guard fstat(fd, &st) == 0 else { return nil }
-        // Read the size fstat reports, then keep reading in case the file grew meanwhile.
-        var bytes = [UInt8](repeating: 0, count: max(0, Int(st.st_size)) + 1)
-        var filled = 0
-        while true {
-            if filled == bytes.count { bytes.append(contentsOf: repeatElement(0, count: max(4096, bytes.count))) }
-            let n = bytes.withUnsafeMutableBytes { read(fd, $0.baseAddress! + filled, $0.count - filled) }
-            if n < 0 {
-                if errno == EINTR { continue }
-                return nil
-            }
-            if n == 0 { break }
-            filled += n
-        }
-        bytes.removeSubrange(filled...)
-        return bytes
     }
 
     /// Lists the regular files below `root` (relative paths), skipping hidden entries.
@@ -439,7 +365,7 @@ public enum ContentLoader {
 /// The files of the previous load, for `serve`: each with the size, modification time and inode
 /// it had, so that an unchanged file is neither read nor parsed again. A save through a
 /// temporary file and a rename changes the inode; any write changes the modification time.
-public final class LoadCache: @unchecked Sendable {
+public final class LoadCache: Sendable {
     struct Stamp: Equatable {
         let size: Int64, seconds: Int, nanoseconds: Int, inode: UInt64, device: UInt64
 
@@ -454,60 +380,67 @@ public final class LoadCache: @unchecked Sendable {
         }
     }
 
-    private let lock = NSLock()
-    private var files: [String: (Stamp, ContentLoader.LoadedFile)] = [:]
-    /// Files read, and files taken from the cache, by the last load.
-    public private(set) var read = 0, reused = 0
-    /// What the watcher saw change since the last load (absolute paths), if it said.
-    private var hint: [String]?
-
-    /// The last load: what it returned, its documents' paths, and where each document is in it.
+    /// The last load: what it returned, and every file it found (documents, book.yml, other
+    /// files), sorted.
     struct Previous {
         let content: LoadedContent
-        let listing: [String]
-        /// Every file found (documents, book.yml, other files).
         let files: [String]
-        let prefix: String
-        let index: [String: Int]
+
+        /// The document at `path` (relative to the content folder), if the load had one there.
+        func document(at path: String) -> SourceDocument? {
+            let documents = content.documents
+            let at = documents.partitioningIndex { $0.path >= path }
+            return at < documents.count && documents[at].path == path ? documents[at] : nil
+        }
     }
-    private(set) var previous: Previous?
+
+    private struct State {
+        /// By display path: the stamp, and what was loaded.
+        var files: [String: (Stamp, ContentLoader.LoadedFile)] = [:]
+        var read = 0, reused = 0
+        var hint: [String]?
+        var previous: Previous?
+    }
+    private let state = Mutex(State())
 
     public init() {}
+
+    /// Files read, and files taken from the cache, by the last load.
+    public var read: Int { state.withLock { $0.read } }
+    public var reused: Int { state.withLock { $0.reused } }
 
     /// Tells the next load which files changed (absolute paths, as the watcher reports them).
     /// When they are documents that changed, came or went, the load reads only them; otherwise
     /// (a folder, another file, book.yml, no hint) it walks the folder and compares every file's
     /// size, modification time and inode, reading the named files again whatever their stamp.
-    public func hint(changed paths: [String]) { lock.withLock { hint = paths } }
+    public func hint(changed paths: [String]) { state.withLock { $0.hint = paths } }
 
     func takeHint() -> [String]? {
-        lock.withLock {
-            defer { hint = nil }
-            return hint
+        state.withLock { state in
+            defer { state.hint = nil }
+            return state.hint
         }
     }
 
-    func remember(_ content: LoadedContent, listing: [String], files: [String], prefix: String, index known: [String: Int]? = nil) {
-        var index = known ?? [:]
-        if known == nil {
-            for (i, document) in content.documents.enumerated() { index[document.path] = i }
-        }
-        lock.withLock { previous = Previous(content: content, listing: listing, files: files, prefix: prefix, index: index) }
+    var previous: Previous? { state.withLock { $0.previous } }
+
+    func remember(_ content: LoadedContent, files: [String]) {
+        state.withLock { $0.previous = Previous(content: content, files: files) }
     }
 
-    /// A file gone, noticed by the quick path of a load.
-    func forget(_ key: String) { lock.withLock { files[key] = nil } }
+    /// A document gone, noticed by the quick way.
+    func forget(_ display: String) { state.withLock { _ = $0.files.removeValue(forKey: display) } }
 
-    /// A file read again by the quick path of a load.
-    func replace(_ key: String, _ stamp: Stamp, _ file: ContentLoader.LoadedFile) {
-        lock.withLock {
-            files[key] = (stamp, file)
-            read += 1
+    /// A document read again by the quick way.
+    func replace(_ display: String, _ stamp: Stamp, _ file: ContentLoader.LoadedFile) {
+        state.withLock {
+            $0.files[display] = (stamp, file)
+            $0.read += 1
         }
     }
 
     /// The files of the last load, to look up without the lock.
-    func snapshot() -> [String: (Stamp, ContentLoader.LoadedFile)] { lock.withLock { files } }
+    func snapshot() -> [String: (Stamp, ContentLoader.LoadedFile)] { state.withLock { $0.files } }
 
     /// Ends a full load: its files (display path, stamp, what was loaded, whether it was read
     /// now), and no others, are the cache.
@@ -519,13 +452,13 @@ public final class LoadCache: @unchecked Sendable {
             next[key] = (stamp, file)
             if fresh { readNow += 1 }
         }
-        lock.withLock {
-            files = next
-            read += readNow
-            reused += loaded.count - readNow
+        state.withLock {
+            $0.files = next
+            $0.read += readNow
+            $0.reused += loaded.count - readNow
         }
     }
 
     /// Starts counting for a load.
-    func begin() { lock.withLock { read = 0; reused = 0 } }
+    func begin() { state.withLock { $0.read = 0; $0.reused = 0 } }
 }

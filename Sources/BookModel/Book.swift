@@ -85,96 +85,181 @@ public enum ResolvedLink: Hashable, Sendable {
     case broken(reason: String)
 }
 
+/// A reference of a document that leads to no entity of the kind its field names: to nothing,
+/// or to an entity of another kind (`actual`).
+public struct UnresolvedReference: Sendable {
+    /// The entity whose front matter has the reference.
+    public let entity: EntityKey
+    public let field: String
+    /// The kind the field must point at.
+    public let kind: Kind
+    public let reference: Reference
+    /// The kind of an entity that has the id, when it is another kind.
+    public let actual: Kind?
+}
+
+/// A document left out of the book because an earlier one (by path) has its kind and id.
+public struct DuplicateDocument: Sendable {
+    public let document: SourceDocument
+    /// The display path of the document that has the id.
+    public let firstPath: String
+}
+
+/// What does not fit together in a book, as the model found it: the check says what it means
+/// and how bad it is. (Broken and unsafe body links are in `Book.links`.)
+public struct Findings: Sendable {
+    public var duplicates: [DuplicateDocument] = []
+    public var unresolved: [UnresolvedReference] = []
+    /// The documents (indexes in `Book.documents`) whose file name is not a valid id, or is
+    /// reserved.
+    public var invalidIDs: [Int32] = []
+    /// The documents with a body link that leads nowhere or could run code (`Book.linkLists`).
+    public var suspectLinks: [Int32] = []
+}
+
+/// The backlinks of a book, compact: for each document (by its index in `Book.documents`), the
+/// entities that refer or link to it, as document indexes with a field code, sorted as
+/// `Backlink`s sort. Turned into `Backlink`s when asked for.
+struct Backlinks: Sendable {
+    /// The backlinks of document `i` are `entries[starts[i]..<starts[i + 1]]`.
+    let starts: [Int32]
+    let entries: [(from: Int32, field: UInt8)]
+
+    static let empty = Backlinks(starts: [], entries: [])
+
+    func of(_ document: Int32) -> ArraySlice<(from: Int32, field: UInt8)> {
+        guard Int(document) + 1 < starts.count else { return [] }
+        return entries[Int(starts[Int(document)])..<Int(starts[Int(document) + 1])]
+    }
+}
+
 /// The derived indexes the checker and the renderer need.
 public struct BookIndex: Sendable {
-    public var backlinks: [EntityKey: [Backlink]] = [:]
-    public var placements: [String: [StepPlacement]] = [:]
-    public var roles: [String: RoleDuties] = [:]
+    public let placements: [String: [StepPlacement]]
+    public let roles: [String: RoleDuties]
     /// Every step id in journey order (journeys by id, stages and steps in order), then the
     /// steps that no journey lists, by id.
-    public var stepOrder: [String] = []
+    public let stepOrder: [String]
+    let compact: Backlinks
+    let documents: [SourceDocument]
 
-    public init() {}
+    /// Every entity's backlinks, sorted (made when asked for: `Book.backlinks(to:)` gives one
+    /// entity's).
+    public var backlinks: [EntityKey: [Backlink]] {
+        var out: [EntityKey: [Backlink]] = [:]
+        for (i, doc) in documents.enumerated() {
+            let list = compact.of(Int32(i))
+            if !list.isEmpty { out[doc.key] = list.map { Backlink(from: documents[Int($0.from)].key, field: Field.names[Int($0.field)]) } }
+        }
+        return out
+    }
+}
+
+/// The front-matter fields that refer to entities, and body links ("link"), by code: codes are
+/// in the order of the names, so that sorting by code sorts by name.
+enum Field {
+    static let names = ["applies_to", "escalation", "link", "owner", "participants", "reports_to", "responsible", "script",
+                        "situations", "standards", "steps"]
+    static let codes: [String: UInt8] = Dictionary(uniqueKeysWithValues: names.enumerated().map { ($1, UInt8($0)) })
+    static let link = codes["link"]!
 }
 
 /// A whole service book: settings, typed entities with resolved references, derived indexes.
-public struct Book: Sendable {
+/// Immutable; a class so that the stages share one copy (and the cores do not count references
+/// to each of its parts as they pass it around).
+public final class Book: Sendable {
     public let config: BookConfig
-    public let entities: [EntityKey: Entity]
-    /// Every document that was loaded, including those too broken to become entities.
+    /// Every document that was loaded, including those too broken to become entities, by path.
     public let documents: [SourceDocument]
     public let index: BookIndex
-    /// Resolved body links per document path, in the order they appear.
-    public let links: [String: [(link: BodyLink, target: ResolvedLink)]]
     /// Resolves body links, for renderers (which see links the checker does not, like autolinks).
     public let linkResolver: LinkResolver
     /// Paths of the non-document files under the content folder.
     public let assets: Set<String>
-    /// What a rebuild after an edit needs to know to redo only what the edit affects.
-    let upkeep: Upkeep
-    var orderedKeys: [Kind: [EntityKey]] { upkeep.orderedKeys }
+    public let findings: Findings
+    let listing: Listing
+    /// The entity of each document (nil for a duplicate, or a document whose front matter is
+    /// too broken).
+    let slots: [Entity?]
+    /// Each kind's entities in the order of `all`.
+    let ordered: [Kind: [Entity]]
+    /// Each document's body links, resolved, in the order they appear (empty for duplicates),
+    /// aligned with `documents`.
+    public let linkLists: [[(link: BodyLink, target: ResolvedLink)]]
 
-    struct Upkeep: Sendable {
-        /// Each kind's keys in the order of `all`.
-        var orderedKeys: [Kind: [EntityKey]]
-        /// The keys of every document, also of those too broken to become entities.
-        var documentKeys: Set<EntityKey>
-        /// Keys that more than one document has.
-        var duplicateKeys: Set<EntityKey>
-        /// Documents (by path) with a link that leads nowhere, with a reference to nothing, and
-        /// that are no entity.
-        var brokenLinks: Set<String>
-        var unresolvedReferences: Set<String>
-        var withoutEntity: Set<String>
-    }
-
-    init(config: BookConfig, entities: [EntityKey: Entity], documents: [SourceDocument], index: BookIndex,
-         links: [String: [(link: BodyLink, target: ResolvedLink)]], linkResolver: LinkResolver, assets: Set<String>,
-         upkeep: Upkeep) {
+    init(config: BookConfig, documents: [SourceDocument], listing: Listing, slots: [Entity?], ordered: [Kind: [Entity]],
+         index: BookIndex, linkLists: [[(link: BodyLink, target: ResolvedLink)]], linkResolver: LinkResolver,
+         assets: Set<String>, findings: Findings) {
+        self.config = config
+        self.documents = documents
+        self.listing = listing
+        self.slots = slots
+        self.ordered = ordered
+        self.index = index
+        self.linkLists = linkLists
         self.linkResolver = linkResolver
         self.assets = assets
-        self.config = config
-        self.entities = entities
-        self.documents = documents
-        self.index = index
-        self.links = links
-        self.upkeep = upkeep
+        self.findings = findings
     }
 
-    /// Each kind's keys in the order of `all`: by id, pages by `order` then id.
-    static func order(_ entities: [EntityKey: Entity]) -> [Kind: [EntityKey]] {
-        var ordered: [Kind: [EntityKey]] = [:]
-        for kind in Kind.allCases {
-            var keys = entities.keys.filter { $0.kind == kind }
-            if kind == .page {
-                keys.sort { a, b in
-                    let oa = entities[a]?.page?.order ?? Int.max, ob = entities[b]?.page?.order ?? Int.max
-                    return oa != ob ? oa < ob : a.id < b.id
-                }
-            } else {
-                keys.sort()
-            }
-            ordered[kind] = keys
-        }
-        return ordered
-    }
+    public subscript(key: EntityKey) -> Entity? { listing.index[key].flatMap { slots[Int($0)] } }
 
-    public subscript(key: EntityKey) -> Entity? { entities[key] }
+    /// The entity of the document at `index` in `documents`, if it has one.
+    public func entity(at index: Int) -> Entity? { slots[index] }
 
-    public func entity(_ kind: Kind, _ id: String) -> Entity? { entities[EntityKey(kind, id)] }
+    public func entity(_ kind: Kind, _ id: String) -> Entity? { self[EntityKey(kind, id)] }
 
     /// The entities of one kind, by id (pages by `order`, then id).
-    public func all(_ kind: Kind) -> [Entity] { (orderedKeys[kind] ?? []).compactMap { entities[$0] } }
+    public func all(_ kind: Kind) -> [Entity] { ordered[kind] ?? [] }
+
+    /// The keys of one kind's entities, in the order of `all`.
+    public func keys(_ kind: Kind) -> [EntityKey] { all(kind).map(\.key) }
+
+    /// How many entities the book has.
+    public var entityCount: Int { ordered.values.reduce(0) { $0 + $1.count } }
+
+    /// Every entity by key (made when asked for).
+    public var entities: [EntityKey: Entity] {
+        var out: [EntityKey: Entity] = [:]
+        for list in ordered.values { for entity in list { out[entity.key] = entity } }
+        return out
+    }
+
+    /// Whether some document (an entity or not) has this key.
+    public func hasDocument(_ key: EntityKey) -> Bool { listing.index[key] != nil }
+
+    /// The body links of `document` (one of `documents`), resolved, in the order they appear.
+    public func links(of document: SourceDocument) -> [(link: BodyLink, target: ResolvedLink)] {
+        guard let i = listing.byPath[document.path], documents[Int(i)] === document else { return [] }
+        return linkLists[Int(i)]
+    }
+
+    /// Every document's resolved body links, by path (made when asked for).
+    public var links: [String: [(link: BodyLink, target: ResolvedLink)]] {
+        var out: [String: [(link: BodyLink, target: ResolvedLink)]] = [:]
+        for (i, doc) in documents.enumerated() where listing.unique[i] { out[doc.path] = linkLists[i] }
+        return out
+    }
+
+    /// Every resolved body link of the book, document after document.
+    public var allLinks: some Sequence<(link: BodyLink, target: ResolvedLink)> { linkLists.joined() }
+
+    /// The entities that refer or link to `key`, sorted by key, then field.
+    public func backlinks(to key: EntityKey) -> [Backlink] {
+        guard let i = listing.index[key] else { return [] }
+        return index.compact.of(i).map { Backlink(from: documents[Int($0.from)].key, field: Field.names[Int($0.field)]) }
+    }
 
     /// Whether an entity of another kind names `entity` in its front-matter field `field`
     /// (a script "used" by a step or situation, a situation "listed" by a step, ...).
     public func isReferenced(_ entity: Entity, byField field: String) -> Bool {
-        (index.backlinks[entity.key] ?? []).contains { $0.field == field && $0.from.kind != entity.kind }
+        guard let i = listing.index[entity.key], let code = Field.codes[field] else { return false }
+        return index.compact.of(i).contains { $0.field == code && documents[Int($0.from)].kind != entity.kind }
     }
 
     /// The entity a reference points at, if it exists and is of `kind`.
     public func resolve(_ reference: Reference?, as kind: Kind) -> Entity? {
-        reference.flatMap { entities[EntityKey(kind, $0.id)] }
+        reference.flatMap { self[EntityKey(kind, $0.id)] }
     }
 }
 

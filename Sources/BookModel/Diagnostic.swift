@@ -49,11 +49,19 @@ public struct Diagnostic: Hashable, Sendable, Error {
 
     /// Diagnostics sorted the way every formatter prints them: by file, line, column, then code.
     public static func sorted(_ list: [Diagnostic]) -> [Diagnostic] {
-        list.sorted { a, b in
-            if a.location != b.location { return a.location < b.location }
+        // Files compared once each (by their rank), not once per comparison.
+        var rank: [String: Int] = [:]
+        for diagnostic in list { rank[diagnostic.location.file] = 0 }
+        for (place, file) in rank.keys.sorted().enumerated() { rank[file] = place }
+        let ranked = list.map { (rank[$0.location.file]!, $0) }
+        return ranked.sorted { x, y in
+            let (ra, a) = x, (rb, b) = y
+            if ra != rb { return ra < rb }
+            if a.location.line != b.location.line { return a.location.line < b.location.line }
+            if a.location.column != b.location.column { return a.location.column < b.location.column }
             if a.code != b.code { return a.code.rawValue < b.code.rawValue }
             return a.message < b.message
-        }
+        }.map(\.1)
     }
 }
 

@@ -161,6 +161,7 @@ public final class Entity: Sendable {
         self.reviewedLocation = reviewedLocation
         self.details = details
         self.source = source
+        references = Entity.references(owner: owner, details)
     }
 
     public var id: String { key.id }
@@ -176,27 +177,30 @@ public final class Entity: Sendable {
     public var page: Page? { if case .page(let v) = details { v } else { nil } }
 
     /// Every front-matter reference of this entity, with the field it is written in and the
-    /// kind it must point at.
-    public var references: [(field: String, kind: Kind, reference: Reference)] {
-        var out: [(String, Kind, Reference)] = []
-        func add(_ field: String, _ kind: Kind, _ refs: [Reference]) { out += refs.map { (field, kind, $0) } }
-        add("owner", .role, owner.map { [$0] } ?? [])
+    /// kind it must point at, in the order of the fields.
+    public let references: [(field: String, kind: Kind, reference: Reference)]
+
+    static func references(owner: Reference?, _ details: Details) -> [(field: String, kind: Kind, reference: Reference)] {
+        var out: [(field: String, kind: Kind, reference: Reference)] = []
+        func add(_ field: String, _ kind: Kind, _ refs: [Reference]) { for ref in refs { out.append((field, kind, ref)) } }
+        func add(_ field: String, _ kind: Kind, _ ref: Reference?) { if let ref { out.append((field, kind, ref)) } }
+        add("owner", .role, owner)
         switch details {
         case .journey(let j):
             for stage in j.stages { add("steps", .step, stage.steps) }
         case .step(let s):
-            add("responsible", .role, s.responsible.map { [$0] } ?? [])
+            add("responsible", .role, s.responsible)
             add("participants", .role, s.participants)
             add("script", .script, s.scripts)
             add("standards", .standard, s.standards)
             add("situations", .situation, s.situations)
         case .situation(let s):
-            add("responsible", .role, s.responsible.map { [$0] } ?? [])
+            add("responsible", .role, s.responsible)
             add("script", .script, s.scripts)
-            add("escalation", .role, s.escalation.map { [$0] } ?? [])
+            add("escalation", .role, s.escalation)
             add("standards", .standard, s.standards)
         case .role(let r):
-            add("reports_to", .role, r.reportsTo.map { [$0] } ?? [])
+            add("reports_to", .role, r.reportsTo)
         case .standard(let s):
             add("applies_to", .role, s.appliesTo)
         case .script, .term, .page:

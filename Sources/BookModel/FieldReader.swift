@@ -185,7 +185,7 @@ extension YAMLNode {
 
 extension SourceLocation {
     /// The same place, underlining `text`.
-    func spanning(_ text: String) -> SourceLocation {
+    public func spanning(_ text: String) -> SourceLocation {
         SourceLocation(file: file, line: line, column: column, length: text.count)
     }
 }

@@ -1,59 +1,47 @@
 import Foundation
+import Synchronization
 
 /// Resolves the relative links written in bodies (`../scripts/greeting.md#что-говорить`)
 /// against the content folder: to a document and anchor, an asset, or nothing.
 public struct LinkResolver: Sendable {
-    private let byPath: [String: SourceDocument]
+    /// Every document of the book, and the ones links lead to (those that keep their id) by path.
+    private let documents: [SourceDocument]
+    private let byPath: [String: Int32]
     private let assets: Set<String>
-    /// Documents put in place of the ones of `byPath`, added or (nil) removed since it was made
-    /// (`replacing`): a short list, where copying `byPath` would copy every document.
-    private var edited: [String: SourceDocument?] = [:]
     /// Paths by file name, for suggestions: made when first needed.
-    private var names = FileNames()
+    private let names = FileNames()
 
-    final class FileNames: @unchecked Sendable {
-        let lock = NSLock()
-        var table: [String: [String]]?
+    final class FileNames: Sendable {
+        let table = Mutex<[String: [String]]?>(nil)
     }
 
-    /// The same resolver with `documents` in place of the ones it had at their paths (their
-    /// headings may have changed) or added, and the documents at `removed` gone.
-    func replacing(_ documents: [SourceDocument], removing removed: [String] = []) -> LinkResolver {
-        var copy = self
-        var moved = !removed.isEmpty
-        for doc in documents {
-            if document(at: doc.path) == nil { moved = true }
-            copy.edited[doc.path] = .some(doc)
-        }
-        for path in removed { copy.edited[path] = .some(nil) }
-        if moved { copy.names = FileNames() }
-        return copy
+    init(documents: [SourceDocument], byPath: [String: Int32], assets: Set<String>) {
+        self.documents = documents
+        self.byPath = byPath
+        self.assets = assets
+    }
+
+    /// A resolver over `documents` alone (each path once), for tools and tests.
+    public init(documents: [SourceDocument], assets: Set<String>) {
+        var byPath: [String: Int32] = [:]
+        for (i, doc) in documents.enumerated() where byPath[doc.path] == nil { byPath[doc.path] = Int32(i) }
+        self.init(documents: documents, byPath: byPath, assets: assets)
     }
 
     private func document(at path: String) -> SourceDocument? {
-        if let known = edited[path] { return known }
-        return byPath[path]
+        byPath[path].map { documents[Int($0)] }
     }
 
     /// Every document's path by its file name (`greeting.md` → [`steps/sales/greeting.md`]).
     private func byFileName() -> [String: [String]] {
-        names.lock.withLock {
-            if let table = names.table { return table }
-            var paths = Set(byPath.keys)
-            for (path, doc) in edited { if doc == nil { paths.remove(path) } else { paths.insert(path) } }
-            let table = Dictionary(grouping: paths.sorted(), by: { path in
+        names.table.withLock { table in
+            if let table { return table }
+            let made = Dictionary(grouping: byPath.keys.sorted(), by: { path in
                 path.utf8.lastIndex(of: UInt8(ascii: "/")).map { String(Substring(path.utf8[path.utf8.index(after: $0)...])) } ?? path
             })
-            names.table = table
-            return table
+            table = made
+            return made
         }
-    }
-
-    public init(documents: [SourceDocument], assets: Set<String>) {
-        var byPath: [String: SourceDocument] = [:]
-        for doc in documents where byPath[doc.path] == nil { byPath[doc.path] = doc }
-        self.byPath = byPath
-        self.assets = assets
     }
 
     /// True for `https:`, `mailto:`, `tel:` and other links with a scheme, and `//host/...`.
@@ -91,28 +79,35 @@ public struct LinkResolver: Sendable {
     }
 
     public func resolve(_ destination: String, from doc: SourceDocument) -> ResolvedLink {
-        if destination.isEmpty { return .broken(reason: "the link has no destination") }
-        if LinkResolver.isExternal(destination) { return .external }
+        resolveWithTarget(destination, from: doc).link
+    }
+
+    /// Where a link leads, and the document its path names (its index; -1 for none), whose
+    /// headings the result depends on.
+    func resolveWithTarget(_ destination: String, from doc: SourceDocument) -> (link: ResolvedLink, target: Int32) {
+        if destination.isEmpty { return (.broken(reason: "the link has no destination"), -1) }
+        if LinkResolver.isExternal(destination) { return (.external, -1) }
         let (path, fragment) = LinkResolver.split(destination)
         if path.isEmpty {
-            guard let fragment else { return .broken(reason: "the link has no destination") }
-            if fragment.isEmpty { return .sameDocument(anchor: "") }
-            if doc.markdown.hasAnchor(fragment) { return .sameDocument(anchor: fragment) }
-            return .broken(reason: "#\(fragment) is not a heading of this page")
+            guard let fragment else { return (.broken(reason: "the link has no destination"), -1) }
+            if fragment.isEmpty { return (.sameDocument(anchor: ""), -1) }
+            if doc.markdown.hasAnchor(fragment) { return (.sameDocument(anchor: fragment), -1) }
+            return (.broken(reason: "#\(fragment) is not a heading of this page"), -1)
         }
         if path.hasPrefix("/") {
-            return .broken(reason: "\"\(path)\" is an absolute path: link with a path relative to this file")
+            return (.broken(reason: "\"\(path)\" is an absolute path: link with a path relative to this file"), -1)
         }
         guard let target = LinkResolver.join(doc.path, path) else {
-            return .broken(reason: "\"\(path)\" points outside the content folder")
+            return (.broken(reason: "\"\(path)\" points outside the content folder"), -1)
         }
-        if let targetDoc = document(at: target) {
-            guard let fragment, !fragment.isEmpty else { return .document(targetDoc.key, anchor: nil) }
-            if targetDoc.markdown.hasAnchor(fragment) { return .document(targetDoc.key, anchor: fragment) }
-            return .broken(reason: "#\(fragment) is not a heading of \(targetDoc.displayPath)")
+        if let index = byPath[target] {
+            let targetDoc = documents[Int(index)]
+            guard let fragment, !fragment.isEmpty else { return (.document(targetDoc.key, anchor: nil), index) }
+            if targetDoc.markdown.hasAnchor(fragment) { return (.document(targetDoc.key, anchor: fragment), index) }
+            return (.broken(reason: "#\(fragment) is not a heading of \(targetDoc.displayPath)"), index)
         }
-        if assets.contains(target) { return .asset(path: target) }
-        return .broken(reason: "\"\(path)\" points at no file (resolved to \(target))")
+        if assets.contains(target) { return (.asset(path: target), -1) }
+        return (.broken(reason: "\"\(path)\" points at no file (resolved to \(target))"), -1)
     }
 
     /// A "did you mean" for a broken link: a document with the same file name elsewhere, or the

@@ -60,7 +60,8 @@ public struct MarkdownFacts: Sendable, Hashable {
 }
 
 /// One content file after loading: where it is, what it is, its front matter and its body.
-public struct SourceDocument: Sendable {
+/// Immutable; a class so that the model, its indexes and the caches share one copy.
+public final class SourceDocument: Sendable {
     public let kind: Kind
     /// The file name without `.md` (maybe not a valid id: the model checks it).
     public let id: String

@@ -91,7 +91,7 @@ extension SiteRenderer {
 
         // Backlinks, one per referring entity.
         var seen = Set<EntityKey>()
-        let backlinks = (book.index.backlinks[entity.key] ?? []).filter { seen.insert($0.from).inserted }
+        let backlinks = (book.backlinks(to: entity.key)).filter { seen.insert($0.from).inserted }
             .compactMap { book[$0.from] }
             .sorted { $0.kind != $1.kind ? $0.kind < $1.kind : collation.key($0.title) < collation.key($1.title) }
             .map { from -> [String: Any] in
@@ -325,7 +325,7 @@ extension SiteRenderer {
             return ["rule": row.rule, "satisfied": row.satisfied, "total": row.total, "percent": percent,
                     "complete": row.satisfied == row.total]
         }
-        let warnings: [[String: Any]] = warnings.map { ["location": $0.location, "code": $0.code, "message": $0.message] }
+        let warnings: [[String: Any]] = self.warnings().map { ["location": $0.location, "code": $0.code, "message": $0.message] }
         return ["items": items, "warnings": warnings, "hasWarnings": !warnings.isEmpty]
     }
 

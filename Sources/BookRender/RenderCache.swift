@@ -1,95 +1,103 @@
 import BookModel
 import Foundation
 import Mustache
+import Synchronization
 
 /// What `serve` keeps from one build to the next: each entity body's HTML with a fingerprint of
-/// what it was rendered from (its Markdown, where its links lead, the glossary), and the sort
-/// keys of titles. Pages themselves are rendered when asked for (`LazySite`); a body whose
-/// fingerprint is unchanged is taken as it was. The result equals a full build (a test compares
-/// them).
-public final class RenderCache: @unchecked Sendable {
-    private let lock = NSLock()
-    private var bodies: [EntityKey: (Fingerprint, [String])] = [:]
-    private var collations: [Language: CollationCache] = [:]
-    /// Bodies rendered, and taken from the cache, since the cache was made.
-    public private(set) var rendered = 0, reused = 0
+/// what it was rendered from (its Markdown, where its links lead, the glossary), the theme and
+/// its compiled templates, the glossary's matcher, and the sort keys of titles. Pages themselves
+/// are rendered when asked for (`LazySite`); a body whose fingerprint is unchanged is taken as
+/// it was. The result equals a full build (a test compares them).
+public final class RenderCache: Sendable {
+    private struct State {
+        var bodies: [EntityKey: (Fingerprint, [String])] = [:]
+        var collations: [Language: CollationCache] = [:]
+        var rendered = 0, reused = 0
+        var compiled: (files: [String: [UInt8]], language: String, strings: [String: String], library: MustacheLibrary)?
+        var glossary: (Fingerprint, TermMatcher)?
+        var lastTheme: Theme?
+    }
+    private let state = Mutex(State())
 
     public init() {}
 
+    /// Bodies rendered, and taken from the cache, since the cache was made.
+    public var rendered: Int { state.withLock { $0.rendered } }
+    public var reused: Int { state.withLock { $0.reused } }
+
     func body(_ key: EntityKey, _ fingerprint: Fingerprint, render: () -> [String]) -> [String] {
-        if let known = lock.withLock({ bodies[key] }), known.0 == fingerprint {
-            lock.withLock { reused += 1 }
+        let known = state.withLock { state -> [String]? in
+            guard let known = state.bodies[key], known.0 == fingerprint else { return nil }
+            state.reused += 1
             return known.1
         }
+        if let known { return known }
         let html = render()
-        lock.withLock { bodies[key] = (fingerprint, html); rendered += 1 }
+        state.withLock {
+            $0.bodies[key] = (fingerprint, html)
+            $0.rendered += 1
+        }
         return html
     }
-
-    private var compiled: (files: [String: [UInt8]], language: String, strings: [String: String], library: MustacheLibrary)?
-    private var glossary: (Fingerprint, TermMatcher)?
-
-    private var lastTheme: Theme?
 
     /// The theme of `folder` over the default one; its templates are checked again only if a
     /// file changed.
     public func theme(_ folder: String?) throws -> Theme {
-        let theme = try Theme(overrides: folder, known: lock.withLock { lastTheme })
-        lock.withLock { lastTheme = theme }
+        let theme = try Theme(overrides: folder, known: state.withLock { $0.lastTheme })
+        state.withLock { $0.lastTheme = theme }
         return theme
     }
 
     /// The interface strings of `language`, as the last build had them if the theme is the same.
     func strings(_ theme: Theme, _ language: String) throws -> [String: String] {
-        if let known = lock.withLock({ compiled }), known.language == language, known.files == theme.files { return known.strings }
+        if let known = state.withLock({ $0.compiled }), known.language == language, known.files == theme.files { return known.strings }
         return try theme.strings(language)
     }
 
     /// The templates compiled with `strings`, as the last build had them if nothing changed.
     func library(_ theme: Theme, _ language: String, strings: [String: String]) throws -> MustacheLibrary {
-        if let known = lock.withLock({ compiled }), known.language == language, known.strings == strings, known.files == theme.files {
+        if let known = state.withLock({ $0.compiled }), known.language == language, known.strings == strings, known.files == theme.files {
             return known.library
         }
         let library = try theme.library(strings: strings)
-        lock.withLock { compiled = (theme.files, language, strings, library) }
+        state.withLock { $0.compiled = (theme.files, language, strings, library) }
         return library
     }
 
     /// The glossary's matcher, as the last build had it if no term changed (`glossary` is
     /// `Fingerprint.glossary(book)`).
     func terms(_ book: Book, glossary fingerprint: Fingerprint) -> TermMatcher {
-        if let known = lock.withLock({ glossary }), known.0 == fingerprint { return known.1 }
+        if let known = state.withLock({ $0.glossary }), known.0 == fingerprint { return known.1 }
         let made = TermMatcher(book: book)
-        lock.withLock { glossary = (fingerprint, made) }
+        state.withLock { $0.glossary = (fingerprint, made) }
         return made
     }
 
     func collation(_ language: Language) -> CollationCache {
-        lock.withLock {
-            if let known = collations[language] { return known }
+        state.withLock { state in
+            if let known = state.collations[language] { return known }
             let made = CollationCache(language: language)
-            collations[language] = made
+            state.collations[language] = made
             return made
         }
     }
 }
 
 /// Sort keys of titles, computed once per title and kept.
-final class CollationCache: @unchecked Sendable {
+final class CollationCache: Sendable {
     let language: Language
-    private let lock = NSLock()
-    private var known: [String: Collation.Key] = [:]
+    private let known = Mutex<[String: Collation.Key]>([:])
 
     init(language: Language) { self.language = language }
 
     func key(_ title: String) -> Collation.Key { keys([title])[0] }
 
     func keys(_ titles: [String]) -> [Collation.Key] {
-        var found = lock.withLock { titles.map { known[$0] } }
+        var found = known.withLock { known in titles.map { known[$0] } }
         let missing = found.indices.filter { found[$0] == nil }
         guard !missing.isEmpty else { return found.map { $0! } }
         let computed = missing.parallelMap { Collation.key(titles[$0], language: language) }
-        lock.withLock {
+        known.withLock { known in
             for (i, key) in zip(missing, computed) { known[titles[i]] = key; found[i] = key }
         }
         return found.map { $0! }
@@ -98,11 +106,10 @@ final class CollationCache: @unchecked Sendable {
 
 /// Entity bodies as HTML, each rendered once, when first asked for: for its own page, for the
 /// print page, and (scripts) for the pages that embed it.
-final class BodyStore: @unchecked Sendable {
+final class BodyStore: Sendable {
     private let renderer: BodyRenderer
     private let cache: RenderCache?
-    private let lock = NSLock()
-    private var done: [EntityKey: [String]] = [:]
+    private let done = Mutex<[EntityKey: [String]]>([:])
     private let glossary: Fingerprint
 
     /// - Parameter glossary: `Fingerprint.glossary(book)`, when there is a cache.
@@ -113,17 +120,17 @@ final class BodyStore: @unchecked Sendable {
     }
 
     func html(_ entity: Entity) -> [String] {
-        if let known = lock.withLock({ done[entity.key] }) { return known }
+        if let known = done.withLock({ $0[entity.key] }) { return known }
         let html = make(entity)
-        lock.withLock { done[entity.key] = html }
+        done.withLock { $0[entity.key] = html }
         return html
     }
 
     /// Renders every body not rendered yet, on every core.
     func renderAll(_ entities: [Entity]) {
-        let missing = lock.withLock { entities.filter { done[$0.key] == nil } }
+        let missing = done.withLock { done in entities.filter { done[$0.key] == nil } }
         let made = missing.parallelMap(make)
-        lock.withLock { for (entity, html) in zip(missing, made) { done[entity.key] = html } }
+        done.withLock { done in for (entity, html) in zip(missing, made) { done[entity.key] = html } }
     }
 
     private func make(_ entity: Entity) -> [String] {

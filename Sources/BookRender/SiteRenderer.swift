@@ -2,17 +2,6 @@ import BookModel
 import Foundation
 import Mustache
 
-/// A file of the rendered site: its path under the output folder and its bytes.
-public struct OutputFile: Sendable {
-    public let path: String
-    public let bytes: [UInt8]
-
-    public init(path: String, bytes: [UInt8]) {
-        self.path = path
-        self.bytes = bytes
-    }
-}
-
 /// A line of the completeness report, for the completeness page.
 public struct CompletenessRow: Sendable {
     public let rule: String
@@ -45,13 +34,11 @@ struct Text: MustacheCustomRenderable {
     var isNull: Bool { false }
 }
 
-public struct RenderError: Error, CustomStringConvertible {
-    public let description: String
-}
-
 /// A page of the site before it is rendered: where it goes, its template, and how to make its
 /// context (evaluated only when the page is rendered).
-struct PagePlan {
+///
+/// Sendable: its context closure reads only the renderer, which does not change once made.
+struct PagePlan: @unchecked Sendable {
     let path: String
     let depth: Int
     let template: String
@@ -61,12 +48,17 @@ struct PagePlan {
 
 /// Renders the pages of the handbook from the model and the theme: every page at once (`render`,
 /// for `build`), or one page when it is asked for (`LazySite`, for `serve`).
-public struct SiteRenderer {
+///
+/// Sendable: nothing in it changes once it is made (its template values are `[String: Any]`
+/// only because Mustache wants them so); what it renders on demand (bodies, sort keys) is kept
+/// behind locks.
+public struct SiteRenderer: @unchecked Sendable {
     let book: Book
     let theme: Theme
     let s: [String: String]
     let completeness: [CompletenessRow]
-    let warnings: [WarningRow]
+    /// The warnings of the check, made when the completeness page is rendered.
+    let warnings: @Sendable () -> [WarningRow]
     let library: MustacheLibrary
     /// Entity bodies as HTML, rendered when first needed.
     let bodies: BodyStore
@@ -85,7 +77,7 @@ public struct SiteRenderer {
     /// - Parameter cache: what an earlier build of the same book rendered (`serve`): bodies whose
     ///   Markdown, link targets and glossary are unchanged are taken from it.
     public init(book: Book, theme: Theme, contentName: String = "content", completeness: [CompletenessRow] = [],
-                warnings: [WarningRow] = [], cache: RenderCache? = nil) throws {
+                warnings: @escaping @Sendable () -> [WarningRow] = { [] }, cache: RenderCache? = nil) throws {
         self.book = book
         self.contentName = contentName
         self.theme = theme
@@ -108,21 +100,6 @@ public struct SiteRenderer {
         if let v = book.config.edition { info["edition"] = v }
         bookInfo = info
         navs = [SiteRenderer.navigation(book: book, s: s, depth: 0), SiteRenderer.navigation(book: book, s: s, depth: 1)]
-    }
-
-    /// Every page and asset of the site, sorted by path, and how long the stages took.
-    public func render() throws -> (files: [OutputFile], times: StageTimes) {
-        var times = StageTimes()
-        bodies.renderAll(Kind.allCases.flatMap { book.all($0) })
-        times.mark("bodies")
-        let outputs = try plans().parallelMap { plan in renderPage(plan).map { OutputFile(path: plan.path, bytes: $0) } }
-            .map { try $0.get() }
-        times.mark("pages")
-        let all = (outputs + theme.assets.map { OutputFile(path: $0.path, bytes: $0.bytes) }).sorted { $0.path < $1.path }
-        if let clash = zip(all, all.dropFirst()).first(where: { $0.path == $1.path }) {
-            throw RenderError(description: "two pages would be written to \(clash.0.path)")
-        }
-        return (all, times)
     }
 
     /// Every page of the site, the largest first (so that in a full build they start while the
@@ -172,14 +149,14 @@ public struct SiteRenderer {
     }
 
     /// One page: its template inside the layout.
-    func renderPage(_ page: PagePlan) -> Result<[UInt8], RenderError> {
+    func renderPage(_ page: PagePlan) -> Result<[UInt8], ServicebookError> {
         let pageContext = page.context()
         var context = SiteRenderer.prepared(pageContext)
         context["s"] = strings
         context["root"] = Paths.relative("", depth: page.depth)
         context["book"] = bookInfo
         guard let content = library.render(context, withTemplate: page.template) else {
-            return .failure(RenderError(description: "the theme has no template \"\(page.template)\""))
+            return .failure(ServicebookError(.render, path: page.path, "the theme has no template \"\(page.template)\""))
         }
         let nav = SiteRenderer.markCurrent(navs[page.depth], href: Paths.relative(page.path, depth: page.depth))
         let layout: [String: Any] = [
@@ -188,7 +165,7 @@ public struct SiteRenderer {
             "bodyClass": page.template, "description": (pageContext["summary"] as? String) ?? book.config.description ?? "",
         ]
         guard let full = library.render(layout, withTemplate: "layout") else {
-            return .failure(RenderError(description: "the theme has no template \"layout\""))
+            return .failure(ServicebookError(.render, path: page.path, "the theme has no template \"layout\""))
         }
         return .success(Array(full.utf8))
     }

@@ -1,3 +1,4 @@
+import BookModel
 import Foundation
 import Mustache
 
@@ -5,10 +6,6 @@ import Mustache
 /// The default theme is built into the executable; a book's own theme overrides any of its
 /// files and falls back to the default for the rest.
 public struct Theme: Sendable {
-    public struct LoadError: Error, CustomStringConvertible {
-        public let description: String
-    }
-
     /// Every file of the theme by path (`templates/step.mustache`, `assets/style.css`, ...).
     public let files: [String: [UInt8]]
 
@@ -16,7 +13,7 @@ public struct Theme: Sendable {
     public static func builtIn() throws -> Theme { try Theme(overrides: nil) }
 
     /// The default theme's files, decoded once.
-    static let builtInFiles: [String: [UInt8]] = DefaultTheme.files.mapValues { Array(Data(base64Encoded: $0) ?? Data()) }
+    public static let builtInFiles: [String: [UInt8]] = DefaultTheme.files.mapValues { Array(Data(base64Encoded: $0) ?? Data()) }
 
     /// The default theme with the files of `folder` on top of it.
     /// - Parameter known: a theme loaded earlier: if the files are the same, it is taken as it
@@ -26,7 +23,7 @@ public struct Theme: Sendable {
         if let folder {
             var isDirectory: ObjCBool = false
             guard FileManager.default.fileExists(atPath: folder, isDirectory: &isDirectory), isDirectory.boolValue else {
-                throw LoadError(description: "theme folder \"\(folder)\" does not exist")
+                throw ServicebookError(.theme, path: folder, "theme folder \"\(folder)\" does not exist")
             }
             let root = URL(fileURLWithPath: folder).standardizedFileURL
             let enumerator = FileManager.default.enumerator(at: root, includingPropertiesForKeys: [.isRegularFileKey])
@@ -35,7 +32,7 @@ public struct Theme: Sendable {
                 let relative = String(url.standardizedFileURL.path.dropFirst(root.path.count + 1))
                 if relative.split(separator: "/").contains(where: { $0.hasPrefix(".") }) { continue }
                 guard let data = FileManager.default.contents(atPath: url.path) else {
-                    throw LoadError(description: "cannot read theme file \(url.path)")
+                    throw ServicebookError(.theme, path: url.path, "cannot read theme file \(url.path)")
                 }
                 files[relative] = Array(data)
             }
@@ -80,9 +77,9 @@ public struct Theme: Sendable {
             do {
                 try library.register(text, named: name)
             } catch let error as MustacheTemplate.ParserError {
-                throw LoadError(description: "\(folder.map { $0 + "/" } ?? "")\(path):\(error.context.lineNumber):\(error.context.columnNumber): template error: \(error.error)")
+                throw ServicebookError(.theme, path: path, "\(folder.map { $0 + "/" } ?? "")\(path):\(error.context.lineNumber):\(error.context.columnNumber): template error: \(error.error)")
             } catch {
-                throw LoadError(description: "\(path): template error: \(error)")
+                throw ServicebookError(.theme, path: path, "\(path): template error: \(error)")
             }
         }
         return library
@@ -100,7 +97,7 @@ public struct Theme: Sendable {
         func load(_ code: String) throws -> [String: String] {
             guard let bytes = files["strings/\(code).json"] else { return [:] }
             guard let object = try JSONSerialization.jsonObject(with: Data(bytes)) as? [String: String] else {
-                throw LoadError(description: "strings/\(code).json must be an object of texts")
+                throw ServicebookError(.theme, path: "strings/\(code).json", "strings/\(code).json must be an object of texts")
             }
             return object
         }

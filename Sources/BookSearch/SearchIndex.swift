@@ -2,6 +2,7 @@ import BookModel
 import CZlib
 import Dispatch
 import Foundation
+import Synchronization
 
 /// The search stage: model → index files for the browser (`search/…`), read by
 /// `assets/search-core.js`.
@@ -252,49 +253,45 @@ public enum SearchIndex {
     static func analyze(_ documents: [SearchDocument]) -> (pages: [PageWords], vocabularies: [Vocabulary]) {
         let count = documents.count
         let workers = max(1, min(count, ProcessInfo.processInfo.activeProcessorCount * 4))
-        var results = [PageWords](repeating: PageWords(), count: count)
-        var vocabularies = [Vocabulary](repeating: Vocabulary(), count: workers)
-        results.withUnsafeMutableBufferPointer { out in
-            vocabularies.withUnsafeMutableBufferPointer { vocabularyOut in
-                let base = out.baseAddress!, vocabularyBase = vocabularyOut.baseAddress!
-                DispatchQueue.concurrentPerform(iterations: workers) { worker in
-                    let stemmer = Stemmer()
-                    var vocabulary = Vocabulary()
-                    var ids: [WordKey: Int32] = [:]
-                    var lastPage: [Int] = [], slot: [Int32] = []
-                    for i in stride(from: worker, to: count, by: workers) {
-                        var page = PageWords()
-                        page.worker = worker
-                        for (f, text) in documents[i].fields.enumerated() {
-                            var length: Int32 = 0
-                            SearchText.eachWord(text) { word in
-                                length += 1
-                                let key = WordKey(bytes: Array(word))
-                                let id: Int32
-                                if let known = ids[key] { id = known } else {
-                                    id = Int32(vocabulary.words.count)
-                                    ids[key] = id
-                                    vocabulary.words.append(String(decoding: word, as: UTF8.self))
-                                    vocabulary.stems.append(stemmer.stem(bytes: word))
-                                    lastPage.append(-1)
-                                    slot.append(0)
-                                }
-                                if lastPage[Int(id)] != i {
-                                    lastPage[Int(id)] = i
-                                    slot[Int(id)] = Int32(page.forms.count)
-                                    page.forms.append((id, SIMD4<Int32>()))
-                                }
-                                page.forms[Int(slot[Int(id)])].counts[f] += 1
-                            }
-                            page.lengths[f] = length
+        // Worker w reads pages w, w + workers, w + 2 · workers, ...
+        let work = Parallel.map(count: workers) { worker -> (pages: [PageWords], vocabulary: Vocabulary) in
+            let stemmer = Stemmer()
+            var vocabulary = Vocabulary()
+            var pages: [PageWords] = []
+            var ids: [WordKey: Int32] = [:]
+            var lastPage: [Int] = [], slot: [Int32] = []
+            for i in stride(from: worker, to: count, by: workers) {
+                var page = PageWords()
+                page.worker = worker
+                for (f, text) in documents[i].fields.enumerated() {
+                    var length: Int32 = 0
+                    SearchText.eachWord(text) { word in
+                        length += 1
+                        let key = WordKey(bytes: Array(word))
+                        let id: Int32
+                        if let known = ids[key] { id = known } else {
+                            id = Int32(vocabulary.words.count)
+                            ids[key] = id
+                            vocabulary.words.append(String(decoding: word, as: UTF8.self))
+                            vocabulary.stems.append(stemmer.stem(bytes: word))
+                            lastPage.append(-1)
+                            slot.append(0)
                         }
-                        (base + i).pointee = page
+                        if lastPage[Int(id)] != i {
+                            lastPage[Int(id)] = i
+                            slot[Int(id)] = Int32(page.forms.count)
+                            page.forms.append((id, SIMD4<Int32>()))
+                        }
+                        page.forms[Int(slot[Int(id)])].counts[f] += 1
                     }
-                    (vocabularyBase + worker).pointee = vocabulary
+                    page.lengths[f] = length
                 }
+                pages.append(page)
             }
+            return (pages, vocabulary)
         }
-        return (results, vocabularies)
+        let pages = (0..<count).map { i in work[i % workers].pages[i / workers] }
+        return (pages, work.map(\.vocabulary))
     }
 
     /// `bytes` in the zlib format (what DecompressionStream("deflate") reads), at the best level.
@@ -379,32 +376,44 @@ public enum SearchIndex {
 /// What `serve` keeps from one search index to the next: each page file (compressed at zlib's
 /// best level), reused while its input is the same. Every posting depends on the average length of the pages' fields, so the postings
 /// and vocabulary are computed again each time, from these parts: the files equal a full build's.
-public final class SearchCache: @unchecked Sendable {
-    private let lock = NSLock()
-    private var pages: [String: (json: [UInt8], file: [UInt8])] = [:]
-    private var nextPages: [String: (json: [UInt8], file: [UInt8])] = [:]
-    /// Parts made, and parts taken from the cache, by the last index.
-    public private(set) var made = 0, reused = 0
+public final class SearchCache: Sendable {
+    private struct State {
+        var pages: [String: (json: [UInt8], file: [UInt8])] = [:]
+        var next: [String: (json: [UInt8], file: [UInt8])] = [:]
+        var made = 0, reused = 0
+    }
+    private let state = Mutex(State())
 
     public init() {}
 
+    /// Parts made, and parts taken from the cache, by the last index.
+    public var made: Int { state.withLock { $0.made } }
+    public var reused: Int { state.withLock { $0.reused } }
+
     func page(_ path: String, _ json: [UInt8], make: () -> [UInt8]) -> [UInt8] {
-        if let known = lock.withLock({ pages[path] }), known.json == json {
-            lock.withLock { nextPages[path] = known; reused += 1 }
+        let known = state.withLock { state -> [UInt8]? in
+            guard let known = state.pages[path], known.json == json else { return nil }
+            state.next[path] = known
+            state.reused += 1
             return known.file
         }
+        if let known { return known }
         let file = make()
-        lock.withLock { nextPages[path] = (json, file); made += 1 }
+        state.withLock {
+            $0.next[path] = (json, file)
+            $0.made += 1
+        }
         return file
     }
 
     /// Ends an index: what it did not use is forgotten.
     func commit() {
-        lock.withLock {
-            pages = nextPages; nextPages = [:]
+        state.withLock {
+            $0.pages = $0.next
+            $0.next = [:]
         }
     }
 
     /// Starts counting for an index.
-    func begin() { lock.withLock { made = 0; reused = 0 } }
+    func begin() { state.withLock { $0.made = 0; $0.reused = 0 } }
 }

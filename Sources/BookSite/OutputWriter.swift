@@ -1,4 +1,4 @@
-import BookLoad
+import BookIO
 import BookModel
 import CRenameSwap
 import Foundation
@@ -15,15 +15,13 @@ import Glibc
 /// Creating and deleting every file on each build is what costs most on ext4 (allocating an
 /// inode next to thousands of recently deleted ones is slow).
 public enum OutputWriter {
-    public struct WriteError: Error, CustomStringConvertible {
-        public let description: String
-    }
-
     /// Marks a folder as servicebook's output, so that a build never replaces anything else.
     public static let marker = ".servicebook-output"
     static let markerText = Array("This folder is written by servicebook build and replaced on every build.\n".utf8)
 
-    public static func write(_ files: [(path: String, bytes: [UInt8])], to output: String) throws {
+    /// Writes every file of `site` (`paths`, its sorted paths), each rendered when it is
+    /// written, on every core.
+    public static func write(_ site: Site, paths: [String], to output: String) throws {
         // A symbolic link as the output (`_site -> /var/www/book`) stays a link: the swap happens
         // at the folder it points to.
         var target = URL(fileURLWithPath: output).standardizedFileURL
@@ -37,20 +35,25 @@ public enum OutputWriter {
         let parent = target.deletingLastPathComponent().path
         let name = target.lastPathComponent
         guard !name.isEmpty, name != "/", target.path != "/" else {
-            throw WriteError(description: "refusing to write the site to \"\(output)\"")
+            throw ServicebookError(.write, path: output, "refusing to write the site to \"\(output)\"")
         }
         let exists = try isOurs(target.path, describedAs: output, mustExist: false)
         do {
             try FileManager.default.createDirectory(atPath: parent, withIntermediateDirectories: true)
         } catch {
-            throw WriteError(description: "cannot create \"\(parent)\": \(error.localizedDescription)")
+            throw ServicebookError(.write, path: parent, "cannot create \"\(parent)\": \(error.localizedDescription)")
         }
         // One build at a time per output folder.
         let lock = open("\(parent)/.\(name).lock", O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
         guard lock >= 0 else { throw posixError("cannot lock \(parent)/.\(name).lock") }
         defer { close(lock) }
         guard flock(lock, LOCK_EX) == 0 else { throw posixError("cannot lock \(parent)/.\(name).lock") }
-        let all = files + [(marker, markerText)]
+        let all = paths + [marker]
+        func bytes(_ path: String) throws -> [UInt8] {
+            if path == marker { return markerText }
+            guard let bytes = try site.file(path) else { throw ServicebookError(.render, path: path, "the site has no file \(path)") }
+            return bytes
+        }
         let spare = "\(parent)/.\(name).spare"
         var staging = spare
         // A spare that is not ours (or is unusable) is left alone, and none is kept this time.
@@ -60,7 +63,7 @@ public enum OutputWriter {
             staging = "\(parent)/.\(name).tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
         }
         do {
-            try writeTree(all, into: staging)
+            try writeTree(all, bytes: bytes, into: staging)
             if exists {
                 if servicebook_rename_exchange(staging, target.path) != 0 {
                     // Without RENAME_EXCHANGE (an old kernel or another file system): two renames.
@@ -91,15 +94,15 @@ public enum OutputWriter {
     static func isOurs(_ path: String, describedAs name: String, mustExist: Bool) throws -> Bool {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
-            if mustExist { throw WriteError(description: "\(name) does not exist") }
+            if mustExist { throw ServicebookError(.write, path: path, "\(name) does not exist") }
             return false
         }
         guard isDirectory.boolValue else {
-            throw WriteError(description: "output \"\(name)\" exists and is not a folder")
+            throw ServicebookError(.write, path: path, "output \"\(name)\" exists and is not a folder")
         }
         let contents = (try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []
         if !contents.contains(marker) && (mustExist || !contents.isEmpty) {
-            throw WriteError(description: "output folder \"\(name)\" is not empty and was not written by servicebook: refusing to replace it (remove it or choose another --output)")
+            throw ServicebookError(.write, path: path, "output folder \"\(name)\" is not empty and was not written by servicebook: refusing to replace it (remove it or choose another --output)")
         }
         return true
     }
@@ -107,27 +110,25 @@ public enum OutputWriter {
     /// Deletes a folder tree, its top-level entries on every core.
     static func removeTree(_ path: String) {
         let entries = (try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []
-        DispatchQueue.concurrentPerform(iterations: entries.count) { i in
-            try? FileManager.default.removeItem(atPath: path + "/" + entries[i])
-        }
+        _ = Parallel.map(count: entries.count) { i in try? FileManager.default.removeItem(atPath: path + "/" + entries[i]) }
         try? FileManager.default.removeItem(atPath: path)
     }
 
-    static func posixError(_ what: String) -> WriteError {
-        WriteError(description: "\(what): \(String(cString: strerror(errno)))")
+    static func posixError(_ what: String, path: String? = nil) -> ServicebookError {
+        ServicebookError(.write, path: path, "\(what): \(Files.lastError)")
     }
 
-    /// Writes files with plain POSIX calls (Foundation's writers fsync every file on Linux) into
-    /// `root`, which may hold an earlier site: its files are overwritten, and the ones that are not
-    /// in `files` (and folders left empty) are removed.
-    static func writeTree(_ files: [(path: String, bytes: [UInt8])], into root: String) throws {
+    /// Writes the files at `paths` (their bytes from `bytes`, asked for on every core) with plain
+    /// POSIX calls into `root`, which may hold an earlier site: its files are overwritten, and
+    /// the ones that are not in `paths` (and folders left empty) are removed.
+    static func writeTree(_ paths: [String], bytes: (String) throws -> [UInt8], into root: String) throws {
         if mkdir(root, 0o755) != 0, errno != EEXIST { throw posixError("cannot create \(root)") }
         // Remove what the new site does not have; a file where a folder must go, and the reverse.
-        var wanted = Set(files.map(\.path))
+        var wanted = Set(paths)
         var folders = Set<String>()
-        for file in files {
+        for path in paths {
             var folder = ""
-            for component in file.path.split(separator: "/").dropLast() {
+            for component in path.split(separator: "/").dropLast() {
                 folder += folder.isEmpty ? String(component) : "/" + component
                 folders.insert(folder)
             }
@@ -149,12 +150,12 @@ public enum OutputWriter {
         for folder in folders.sorted() {
             if mkdir(root + "/" + folder, 0o755) != 0, errno != EEXIST { throw posixError("cannot create \(folder)") }
         }
-        let failures = files.parallelMap { file -> WriteError? in
+        let failures = paths.parallelMap { path -> ServicebookError? in
             do {
-                try writeFile(root + "/" + file.path, file.bytes)
+                try writeFile(root + "/" + path, bytes(path))
                 return nil
             } catch {
-                return error as? WriteError ?? WriteError(description: "\(error)")
+                return error as? ServicebookError ?? ServicebookError(.write, path: path, "\(error)")
             }
         }
         if let failure = failures.compactMap({ $0 }).first { throw failure }
@@ -166,26 +167,15 @@ public enum OutputWriter {
             var st = stat()
             let present = lstat(path, &st) == 0
             if present, (st.st_mode & S_IFMT) == S_IFREG, Int(st.st_size) == bytes.count,
-               let existing = ContentLoader.readBytes(path), existing == bytes {
+               let existing = Files.read(path), existing == bytes {
                 return
             }
             // Never write through a link someone left in the staging folder.
             if present, (st.st_mode & S_IFMT) != S_IFREG { unlink(path) }
             let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0o644)
-            guard fd >= 0 else { throw posixError("cannot write \(path)") }
-            var written = 0
-            let ok = bytes.withUnsafeBytes { raw -> Bool in
-                while written < raw.count {
-                    let n = Glibc.write(fd, raw.baseAddress! + written, raw.count - written)
-                    if n < 0 {
-                        if errno == EINTR { continue }
-                        return false
-                    }
-                    written += n
-                }
-                return true
-            }
+            guard fd >= 0 else { throw posixError("cannot write \(path)", path: path) }
+            let ok = Files.write(fd, bytes)
             let closed = close(fd) == 0
-            guard ok, closed else { throw posixError("cannot write \(path)") }
+            guard ok, closed else { throw posixError("cannot write \(path)", path: path) }
     }
 }

@@ -1,13 +1,10 @@
+import BookIO
 import BookLoad
 import BookModel
 import Foundation
 
 /// `servicebook new` and `servicebook init`: files that authors start from.
 public enum Scaffold {
-    public struct ScaffoldError: Error, CustomStringConvertible {
-        public let description: String
-    }
-
     /// The kind named on the command line: `step`, or its folder, `steps`.
     public static func kind(named name: String) -> Kind? {
         Kind(rawValue: name) ?? Kind(folder: name) ?? Kind.allCases.first { $0.rawValue + "s" == name }
@@ -20,11 +17,11 @@ public enum Scaffold {
     public static func newDocument(kind: Kind, id: String, content folder: String) throws -> String {
         guard Identifier.isValid(id) else {
             let hint = Identifier.suggestion(for: id).map { " (try \"\($0)\")" } ?? ""
-            throw ScaffoldError(description: "\"\(id)\" is not a valid id: use lower-case Latin letters, digits and hyphens\(hint)")
+            throw ServicebookError(.scaffold, path: id, "\"\(id)\" is not a valid id: use lower-case Latin letters, digits and hyphens\(hint)")
         }
-        let loaded = try ContentLoader.load(folder: folder)
+        let loaded = ContentLoader.load(try ContentRoot(folder: folder))
         if let existing = loaded.documents.first(where: { $0.kind == kind && $0.id == id }) {
-            throw ScaffoldError(description: "\(kind.rawValue) \"\(id)\" already exists: \(folder)/\(existing.path)")
+            throw ServicebookError(.scaffold, path: existing.path, "\(kind.rawValue) \"\(id)\" already exists: \(folder)/\(existing.path)")
         }
         func first(_ kind: Kind) -> String {
             loaded.documents.filter { $0.kind == kind && Identifier.isValid($0.id) }.map(\.id).sorted().first ?? "TODO-\(kind.rawValue)"
@@ -36,12 +33,11 @@ public enum Scaffold {
         // O_EXCL: never replace a file, not even one that could not be loaded as a document.
         let fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
         guard fd >= 0 else {
-            throw ScaffoldError(description: errno == EEXIST ? "\(path) already exists" : "cannot write \(path): \(String(cString: strerror(errno)))")
+            throw ServicebookError(.scaffold, path: path, errno == EEXIST ? "\(path) already exists" : "cannot write \(path): \(Files.lastError)")
         }
-        let bytes = Array(text.utf8)
-        let written = bytes.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
+        let written = Files.write(fd, Array(text.utf8))
         close(fd)
-        guard written == bytes.count else { throw ScaffoldError(description: "cannot write \(path)") }
+        guard written else { throw ServicebookError(.scaffold, path: path, "cannot write \(path)") }
         return path
     }
 

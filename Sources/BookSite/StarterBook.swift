@@ -1,3 +1,4 @@
+import BookModel
 import Foundation
 
 extension Scaffold {
@@ -9,7 +10,7 @@ extension Scaffold {
         let root = URL(fileURLWithPath: folder)
         let content = root.appendingPathComponent("content")
         if FileManager.default.fileExists(atPath: content.path) {
-            throw ScaffoldError(description: "\(content.path) already exists: init creates a new book and changes nothing in an existing one")
+            throw ServicebookError(.scaffold, path: content.path, "\(content.path) already exists: init creates a new book and changes nothing in an existing one")
         }
         let reviewed = Pipeline.today().description
         var files = starterFiles(reviewed: reviewed).map { ("content/" + $0.0, $0.1) }
@@ -20,7 +21,7 @@ extension Scaffold {
             let url = root.appendingPathComponent(path)
             try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
             guard FileManager.default.createFile(atPath: url.path, contents: Data(text.utf8)) else {
-                throw ScaffoldError(description: "cannot write \(url.path)")
+                throw ServicebookError(.scaffold, path: url.path, "cannot write \(url.path)")
             }
         }
         return files.map(\.0)

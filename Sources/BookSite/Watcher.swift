@@ -1,4 +1,6 @@
+import BookModel
 import Foundation
+import Synchronization
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -9,33 +11,31 @@ import Glibc
 /// Calls `onChange` with the paths that changed once no event has come for `quiet` seconds (so
 /// that an editor's save through a temporary file and a rename is one change), and at the
 /// latest `patience` seconds after the first event of a burst.
-public final class Watcher: @unchecked Sendable {
+public final class Watcher: Sendable {
     private let fd: Int32
     private let roots: [String]
-    private var folders: [Int32: String] = [:]
+    /// The watched folders by watch descriptor.
+    private let folders = Mutex<[Int32: String]>([:])
     /// The roots' parent folders, watched for the roots' names only.
-    private var parents: [Int32: (folder: String, names: Set<String>)] = [:]
-    private let lock = NSLock()
+    private let parents: [Int32: (folder: String, names: Set<String>)]
     private let quiet: TimeInterval
     private let patience: TimeInterval
 
-    public struct WatchError: Error, CustomStringConvertible {
-        public let description: String
-    }
-
     public init(folders roots: [String], quiet: TimeInterval = 0.015, patience: TimeInterval = 0.3) throws {
         fd = inotify_init1(Int32(IN_CLOEXEC))
-        guard fd >= 0 else { throw WatchError(description: "cannot watch files: \(String(cString: strerror(errno)))") }
+        guard fd >= 0 else { throw ServicebookError(.watch, "cannot watch files: \(String(cString: strerror(errno)))") }
         self.roots = roots.map { URL(fileURLWithPath: $0).standardizedFileURL.path }
         self.quiet = quiet
         self.patience = patience
+        var parents: [Int32: (folder: String, names: Set<String>)] = [:]
         for root in self.roots {
-            addTree(root)
             let url = URL(fileURLWithPath: root)
             let parent = url.deletingLastPathComponent().path
             let wd = inotify_add_watch(fd, parent, UInt32(IN_CREATE | IN_MOVED_TO | IN_DELETE | IN_MOVED_FROM | IN_ONLYDIR))
             if wd >= 0 { parents[wd, default: (parent, [])].names.insert(url.lastPathComponent) }
         }
+        self.parents = parents
+        for root in self.roots { addTree(root) }
     }
 
     deinit { close(fd) }
@@ -51,7 +51,7 @@ public final class Watcher: @unchecked Sendable {
             guard lstat(folder, &info) == 0, info.st_mode & S_IFMT == S_IFDIR else { continue }
             let wd = inotify_add_watch(fd, folder, Watcher.mask)
             guard wd >= 0 else { continue }
-            lock.withLock { folders[wd] = folder }
+            folders.withLock { $0[wd] = folder }
             guard let names = try? FileManager.default.contentsOfDirectory(atPath: folder) else { continue }
             for name in names.sorted() { pending.append(folder + "/" + name) }
         }
@@ -59,7 +59,7 @@ public final class Watcher: @unchecked Sendable {
 
     /// Forgets `path` and every folder below it (moved out of the watched tree).
     private func removeTree(_ path: String) {
-        let gone = lock.withLock { () -> [Int32] in
+        let gone = folders.withLock { folders -> [Int32] in
             let ids = folders.filter { $0.value == path || $0.value.hasPrefix(path + "/") }.map(\.key)
             for id in ids { folders[id] = nil }
             return ids
@@ -123,9 +123,9 @@ public final class Watcher: @unchecked Sendable {
             if mask & UInt32(IN_CREATE | IN_MOVED_TO) != 0 { addTree(root) }      // put back
             return [root]
         }
-        guard let folder = lock.withLock({ folders[wd] }) else { return [] }
+        guard let folder = folders.withLock({ $0[wd] }) else { return [] }
         if mask & UInt32(IN_IGNORED) != 0 {
-            lock.withLock { folders[wd] = nil }
+            folders.withLock { _ = $0.removeValue(forKey: wd) }
             return []
         }
         let path = name.isEmpty ? folder : folder + "/" + name

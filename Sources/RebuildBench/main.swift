@@ -61,9 +61,10 @@ let edits: [(name: String, file: URL, edit: () -> Void)] = [
 ]
 _ = firstStepLine
 
-let session = PreviewServer(options: .init(content: content))
+let session = PreviewSession(content: content)
 let start = Date()
 let cold = session.rebuild()
+session.waitForSearch()
 print(String(format: "first build: %.0f ms (%@)", Date().timeIntervalSince(start) * 1000, cold.times.description))
 func median(_ xs: [Double]) -> Double { xs.sorted()[xs.count / 2] }
 print("edit".padding(toLength: 34, withPad: " ", startingAt: 0) + "   median      min      max   stages of the median run")

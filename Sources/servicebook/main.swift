@@ -3,6 +3,7 @@ import BookCheck
 import BookModel
 import BookSite
 import Foundation
+import Synchronization
 
 struct Servicebook: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -20,6 +21,18 @@ extension OutputFormat: ExpressibleByArgument {}
 func colorOutput() -> Bool {
     let environment = ProcessInfo.processInfo.environment
     return isatty(STDOUT_FILENO) == 1 && (environment["NO_COLOR"] ?? "").isEmpty && environment["TERM"] != "dumb"
+}
+
+/// --content, shared by every command that reads a book.
+struct ContentOption: ParsableArguments {
+    @Option(name: .long, help: ArgumentHelp("The content folder.", valueName: "dir"))
+    var content: String = "content"
+}
+
+/// --theme, shared by the commands that render the book.
+struct ThemeOption: ParsableArguments {
+    @Option(name: .long, help: ArgumentHelp("A theme folder overriding the default theme (default: book.yml's theme).", valueName: "dir"))
+    var theme: String?
 }
 
 /// --quiet and --verbose, shared by the commands that run the pipeline.
@@ -45,8 +58,7 @@ struct Check: ParsableCommand {
         """
     )
 
-    @Option(name: .long, help: ArgumentHelp("The content folder.", valueName: "dir"))
-    var content: String = "content"
+    @OptionGroup var content: ContentOption
 
     @Flag(name: .long, help: "Fail on warnings too.")
     var strict = false
@@ -59,7 +71,7 @@ struct Check: ParsableCommand {
     func run() throws {
         let checked: Pipeline.Checked
         do {
-            checked = try Pipeline.check(content: content, strict: strict)
+            checked = try Pipeline.check(content: content.content, strict: strict)
         } catch {
             FileHandle.standardError.write(Data("servicebook: error: \(error)\n".utf8))
             throw ExitCode(2)
@@ -81,14 +93,12 @@ struct Build: ParsableCommand {
         """
     )
 
-    @Option(name: .long, help: ArgumentHelp("The content folder.", valueName: "dir"))
-    var content: String = "content"
+    @OptionGroup var content: ContentOption
 
     @Option(name: .long, help: ArgumentHelp("The output folder.", valueName: "dir"))
     var output: String = "_site"
 
-    @Option(name: .long, help: ArgumentHelp("A theme folder overriding the default theme (default: book.yml's theme).", valueName: "dir"))
-    var theme: String?
+    @OptionGroup var theme: ThemeOption
 
     @OptionGroup var verbosity: Verbosity
 
@@ -99,7 +109,7 @@ struct Build: ParsableCommand {
         }
         let built: Pipeline.Built
         do {
-            built = try Pipeline.build(content: content, output: output, theme: theme, progress: progress)
+            built = try Pipeline.build(content: content.content, output: output, theme: theme.theme, progress: progress)
         } catch {
             if terminal { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
             FileHandle.standardError.write(Data("servicebook: error: \(error)\n".utf8))
@@ -135,29 +145,29 @@ struct Serve: ParsableCommand {
         """
     )
 
-    @Option(name: .long, help: ArgumentHelp("The content folder.", valueName: "dir"))
-    var content: String = "content"
+    @OptionGroup var content: ContentOption
 
     @Option(name: .long, help: ArgumentHelp("The port on 127.0.0.1 (0: any free port).", valueName: "n"))
     var port: UInt16 = 8000
 
-    @Option(name: .long, help: ArgumentHelp("A theme folder overriding the default theme (default: book.yml's theme).", valueName: "dir"))
-    var theme: String?
+    @OptionGroup var theme: ThemeOption
 
     @OptionGroup var verbosity: Verbosity
 
     func run() throws {
+        let content = self.content.content
         var isFolder: ObjCBool = false
         guard FileManager.default.fileExists(atPath: content, isDirectory: &isFolder), isFolder.boolValue else {
             FileHandle.standardError.write(Data("servicebook: error: content folder \"\(content)\" does not exist or is not a folder\n".utf8))
             throw ExitCode(2)
         }
         setvbuf(stdout, nil, _IOLBF, 0)              // one line at a time, also into a pipe or a log
-        let server = PreviewServer(options: .init(content: content, theme: theme, port: port))
+        let session = PreviewSession(content: content, theme: theme.theme)
+        let server = PreviewServer(session: session, port: port)
         let quiet = verbosity.quiet
         let verbosity = self.verbosity
         let color = colorOutput()
-        @Sendable func report(_ outcome: PreviewServer.Outcome, changed: [String]) {
+        @Sendable func report(_ outcome: PreviewSession.Outcome, changed: [String]) {
             if let checked = outcome.checked {
                 let problems = HumanFormatter(color: color).format(checked.report, sources: checked.sources, summary: false)
                 if outcome.errors > 0 || !quiet { FileHandle.standardOutput.write(Data(problems.utf8)) }
@@ -173,17 +183,17 @@ struct Serve: ParsableCommand {
             }
         }
         // Watch first, so that a change made during the first build is not missed.
-        var folders = [content] + (theme.map { [$0] } ?? [])
-        let themeWatcher = try Watcher(folders: folders)
-        themeWatcher.start { paths in report(server.rebuild(changed: paths), changed: paths) }
-        let first = server.rebuild()
-        server.waitForSearch()
+        var folders = [content] + (theme.theme.map { [$0] } ?? [])
+        let contentWatcher = try Watcher(folders: folders)
+        contentWatcher.start { paths in report(session.rebuild(changed: paths), changed: paths) }
+        let first = session.rebuild()
+        session.waitForSearch()
         report(first, changed: [])
         // book.yml's theme, when --theme is not given.
-        var watchers = [themeWatcher]
-        if theme == nil, let checked = first.checked, let named = Pipeline.bookTheme(checked, content: content) {
+        var watchers = [contentWatcher]
+        if theme.theme == nil, let named = first.checked?.theme {
             let bookTheme = try Watcher(folders: [named])
-            bookTheme.start { paths in report(server.rebuild(changed: paths), changed: paths) }
+            bookTheme.start { paths in report(session.rebuild(changed: paths), changed: paths) }
             watchers.append(bookTheme)
             folders.append(named)
         }
@@ -191,11 +201,11 @@ struct Serve: ParsableCommand {
         signal(SIGTERM, SIG_IGN)
         var sources: [DispatchSourceSignal] = []
         // Set on Ctrl-C: the server's end is then no error (stopping it ends its task with one).
-        let stopping = StopFlag()
+        let stopping = Atomic<Bool>(false)
         for sig in [SIGINT, SIGTERM] {
             let source = DispatchSource.makeSignalSource(signal: sig, queue: .main)
             source.setEventHandler {
-                stopping.set()
+                stopping.store(true, ordering: .relaxed)
                 Task {
                     await server.stop()
                     print("\nStopped serving.")
@@ -213,7 +223,7 @@ struct Serve: ParsableCommand {
                     print("Serving http://127.0.0.1:\(listening)/ — watching \(watched); Ctrl-C stops")
                 }
             } catch {
-                guard !stopping.isSet else { return }
+                guard !stopping.load(ordering: .relaxed) else { return }
                 let text = "\(error)"
                 let message = text.contains("Address already in use")
                     ? "port \(port) on 127.0.0.1 is already in use: stop the other server, or choose another port with --port"
@@ -242,8 +252,7 @@ struct New: ParsableCommand {
     @Argument(help: "The id: lower-case Latin letters, digits and hyphens (the file name without .md).")
     var id: String
 
-    @Option(name: .long, help: ArgumentHelp("The content folder.", valueName: "dir"))
-    var content: String = "content"
+    @OptionGroup var content: ContentOption
 
     func run() throws {
         guard let kind = Scaffold.kind(named: kind) else {
@@ -252,7 +261,7 @@ struct New: ParsableCommand {
             throw ExitCode(2)
         }
         do {
-            let path = try Scaffold.newDocument(kind: kind, id: id, content: content)
+            let path = try Scaffold.newDocument(kind: kind, id: id, content: content.content)
             print("Created \(path)")
         } catch {
             FileHandle.standardError.write(Data("servicebook: error: \(error)\n".utf8))
@@ -294,12 +303,4 @@ do {
     }
     FileHandle.standardError.write(Data((Servicebook.fullMessage(for: error) + "\n").utf8))
     exit(2)
-}
-
-/// A flag set once, read from any thread.
-final class StopFlag: @unchecked Sendable {
-    private let lock = NSLock()
-    private var value = false
-    func set() { lock.withLock { value = true } }
-    var isSet: Bool { lock.withLock { value } }
 }

@@ -239,3 +239,12 @@ enum Executable {
                    stderr: String(decoding: errData, as: UTF8.self))
     }
 }
+
+extension Site {
+    /// Every file of the site, by path, rendered now.
+    func allFiles() throws -> [String: [UInt8]] {
+        var files: [String: [UInt8]] = [:]
+        for path in try paths() { files[path] = try #require(try file(path)) }
+        return files
+    }
+}

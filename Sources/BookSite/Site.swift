@@ -1,0 +1,89 @@
+import BookIO
+import BookLoad
+import BookModel
+import BookRender
+import BookSearch
+import Foundation
+
+/// A built site: every file of it by path, with its bytes when asked for. The pages and the
+/// theme's assets (`LazySite`, rendered on demand), the search index's files, and the files the
+/// bodies link to (read from the content folder on demand). `build` writes it; `serve` serves
+/// it from memory. The same value for both, so that what serve shows is what build writes.
+public struct Site: Sendable {
+    let pages: LazySite
+    /// The search index's files by path; empty until `serve` has built the index.
+    let search: [String: [UInt8]]
+    /// The files bodies link to: their path in the site (`files/…`) → their path on disk.
+    let linked: [String: String]
+
+    /// Every path of the site, sorted.
+    /// - Throws: `ServicebookError` when two pages would have the same path.
+    public func paths() throws -> [String] {
+        (try pages.paths() + search.keys + linked.keys).sorted()
+    }
+
+    public func contains(_ path: String) -> Bool {
+        search[path] != nil || linked[path] != nil || pages.contains(path)
+    }
+
+    /// The file at `path` (rendered now if it is a page), or nil when the site has none there.
+    /// - Throws: `ServicebookError` when the theme cannot render the page, or a linked file
+    ///   cannot be read.
+    public func file(_ path: String) throws -> [UInt8]? {
+        if let bytes = search[path] { return bytes }
+        if let source = linked[path] {
+            guard let bytes = Files.read(source) else {
+                throw ServicebookError(.write, path: source, "cannot read \(source): \(Files.lastError)")
+            }
+            return bytes
+        }
+        return try pages.file(path)
+    }
+
+    /// The same site with another search index (`serve` builds it after the pages).
+    public func with(search files: [String: [UInt8]]) -> Site {
+        Site(pages: pages, search: files, linked: linked)
+    }
+}
+
+extension Pipeline {
+    /// render → search for a checked book without errors: the site, its pages rendered when
+    /// asked for.
+    /// - Parameters:
+    ///   - search: whether to build the search index now (`serve` builds it later, in the
+    ///     background: `searchFiles`).
+    ///   - cache: what an earlier run rendered and indexed (`serve`); with a cache, pages are
+    ///     kept once rendered.
+    /// - Throws: `ServicebookError` when the theme cannot be loaded.
+    public static func site(_ checked: Checked, search: Bool = true, cache: BuildCache? = nil) throws -> Site {
+        let theme = try cache?.render.theme(checked.theme) ?? Theme(overrides: checked.theme)
+        let root = checked.root
+        let renderer = try SiteRenderer(
+            book: checked.book, theme: theme, contentName: root.name,
+            completeness: checked.report.completeness.map { CompletenessRow(rule: $0.rule, satisfied: $0.satisfied, total: $0.total) },
+            warnings: {
+                checked.report.diagnostics.filter { $0.severity == .warning }.map { d in
+                    var location = d.location
+                    location.file = root.inSite(location.file)
+                    return WarningRow(location: location.description, code: d.code.rawValue, message: d.message)
+                }
+            }, cache: cache?.render)
+        var linked: [String: String] = [:]
+        for asset in linkedAssets(checked.book) { linked["files/" + asset] = root.file(asset) }
+        return Site(pages: LazySite(renderer, keepsPages: cache != nil),
+                    search: search ? searchFiles(checked, cache: cache) : [:], linked: linked)
+    }
+
+    /// The search stage alone: the index files of a checked book, by path.
+    public static func searchFiles(_ checked: Checked, cache: BuildCache? = nil) -> [String: [UInt8]] {
+        Dictionary(SearchIndex.build(checked.book, cache: cache?.search).map { ($0.path, $0.bytes) }, uniquingKeysWith: { a, _ in a })
+    }
+
+    /// The files the bodies link to (images, PDFs), relative to the content folder: they go to
+    /// `files/`; files nothing links to stay private.
+    static func linkedAssets(_ book: Book) -> [String] {
+        var linked = Set<String>()
+        for case (_, .asset(let path)) in book.allLinks { linked.insert(path) }
+        return linked.sorted()
+    }
+}
