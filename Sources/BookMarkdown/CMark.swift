@@ -1,5 +1,6 @@
 import CCmarkGFM
 import Foundation
+import Synchronization
 
 /// cmark-gfm, the Markdown parser: the only place of the project that calls it.
 ///
@@ -23,7 +24,8 @@ public enum CMark {
         }
     }
 
-    static let lock = NSLock()
+    /// Held while a `.gfm` parser runs.
+    static let lock = Mutex(())
     private static let registered: Bool = {
         cmark_gfm_core_extensions_ensure_registered()
         return true
@@ -40,15 +42,16 @@ public enum CMark {
             if let ext = cmark_find_syntax_extension(name) { cmark_parser_attach_syntax_extension(parser, ext) }
         }
         // Only parsing touches the shared table; walking and rendering the tree do not.
-        if profile == .gfm { lock.lock() }
-        var text = markdown
-        text.withUTF8 { buffer in
-            buffer.withMemoryRebound(to: CChar.self) { chars in
-                cmark_parser_feed(parser, chars.baseAddress, chars.count)
+        func parse() -> OpaquePointer {
+            var text = markdown
+            text.withUTF8 { buffer in
+                buffer.withMemoryRebound(to: CChar.self) { chars in
+                    cmark_parser_feed(parser, chars.baseAddress, chars.count)
+                }
             }
+            return cmark_parser_finish(parser)!
         }
-        let document = cmark_parser_finish(parser)!
-        if profile == .gfm { lock.unlock() }
+        let document = profile == .gfm ? lock.withLock { _ in parse() } : parse()
         defer { cmark_node_free(document) }
         return body(document, cmark_parser_get_syntax_extensions(parser))
     }

@@ -1,0 +1,200 @@
+import BookModel
+import Foundation
+
+/// The search index's postings: the words of every page, their stems, and for each stem the
+/// pages that have it with their weighted, normalised frequency (BM25F's tf~), encoded for the
+/// browser.
+extension SearchIndex {
+    /// One page's words: the worker that read it, the length of each field, and per distinct
+    /// form the worker's id for it and its count in each field.
+    struct PageWords {
+        var worker = 0
+        var lengths = SIMD4<Int32>()
+        var forms: [(local: Int32, counts: SIMD4<Int32>)] = []
+    }
+
+    /// The words a worker met, each once, with its stem.
+    struct Vocabulary {
+        var words: [String] = []
+        var stems: [String] = []
+    }
+
+    /// A word as UTF-8, hashed as bytes (faster than a String's Unicode-aware hash).
+    struct WordKey: Hashable {
+        let bytes: [UInt8]
+        func hash(into hasher: inout Hasher) { bytes.withUnsafeBytes { hasher.combine(bytes: $0) } }
+        static func == (a: WordKey, b: WordKey) -> Bool { a.bytes == b.bytes }
+    }
+
+    /// Every stem of the book with its forms (the most frequent first) and its postings.
+    struct Postings {
+        var stems: [(text: String, forms: [Int])]
+        var forms: [(text: String, stem: Int, pages: Int)]
+        /// Each stem's postings, encoded, and how many pages it is on.
+        var postings: [[UInt8]]
+        var counts: [Int]
+    }
+
+    static func postings(_ documents: [SearchDocument]) -> Postings {
+        let (pages, vocabularies) = analyze(documents)
+
+        // Average field lengths, then every form's pages with their tf~.
+        var averages = SIMD4<Double>()
+        for page in pages { averages += SIMD4<Double>(page.lengths) }
+        averages /= Double(max(1, pages.count))
+        averages = averages.replacing(with: 1, where: averages .< 1)
+        // Snowball takes some base forms for other words: «отзыв» → «отз» (as if a gerund), while
+        // «отзывы», «отзыва» → «отзыв». A form that is itself the stem of other forms joins them.
+        var allStems = Set<String>()
+        for vocabulary in vocabularies { allStems.formUnion(vocabulary.stems) }
+        var formIndex: [String: Int] = [:]
+        var forms: [(text: String, stem: Int, pages: Int)] = []
+        var stemIndex: [String: Int] = [:]
+        var stems: [(text: String, forms: [Int])] = []
+        // Each worker's word ids → the book's form ids.
+        var global = vocabularies.map { [Int](repeating: -1, count: $0.words.count) }
+        func formID(_ worker: Int, _ local: Int) -> Int {
+            let known = global[worker][local]
+            if known >= 0 { return known }
+            let text = vocabularies[worker].words[local]
+            let id: Int
+            if let found = formIndex[text] { id = found } else {
+                let stemmed = vocabularies[worker].stems[local]
+                let stemText = stemmed != text && allStems.contains(text) ? text : stemmed
+                let stem: Int
+                if let found = stemIndex[stemText] { stem = found } else {
+                    stem = stems.count
+                    stemIndex[stemText] = stem
+                    stems.append((stemText, []))
+                }
+                id = forms.count
+                formIndex[text] = id
+                forms.append((text, stem, 0))
+                stems[stem].forms.append(id)
+            }
+            global[worker][local] = id
+            return id
+        }
+        var pageForms: [[(form: Int, tf: Double, inTitle: Bool)]] = []
+        pageForms.reserveCapacity(pages.count)
+        for page in pages {
+            var norms = SIMD4<Double>(repeating: 1)
+            for f in 0..<4 {
+                let b = lengthNormalization[f]
+                norms[f] = 1 - b + b * Double(page.lengths[f]) / averages[f]
+            }
+            var list: [(form: Int, tf: Double, inTitle: Bool)] = []
+            list.reserveCapacity(page.forms.count)
+            for entry in page.forms {
+                var tf = 0.0
+                for f in 0..<4 where entry.counts[f] > 0 { tf += weights[f] * Double(entry.counts[f]) / norms[f] }
+                let id = formID(page.worker, Int(entry.local))
+                forms[id].pages += 1
+                list.append((id, tf, entry.counts[0] > 0))
+            }
+            pageForms.append(list)
+        }
+
+        // A stem's forms, the most frequent first: form i < 30 is bit i of a posting's mask.
+        var bit = [Int](repeating: -1, count: forms.count)
+        for s in stems.indices {
+            stems[s].forms.sort { forms[$0].pages != forms[$1].pages ? forms[$0].pages > forms[$1].pages : less(forms[$0].text, forms[$1].text) }
+            for (i, form) in stems[s].forms.enumerated() where i < 30 { bit[form] = i }
+        }
+
+        // Postings per stem, pages ascending: the gap from the previous page; the quantised tf~
+        // times two, plus one when the stem is in the page's title; and, when the stem has several
+        // forms, the mask of the forms the page has and (after a title hit) 1 + the form in the title.
+        var postings = [[UInt8]](repeating: [], count: stems.count)
+        var last = [Int](repeating: -1, count: stems.count)
+        var counts = [Int](repeating: 0, count: stems.count)
+        var pending = [(page: Int, tf: Double, mask: Int, title: Int)](repeating: (-1, 0, 0, -1), count: stems.count)
+        func flush(_ s: Int) {
+            let entry = pending[s]
+            guard entry.page >= 0 else { return }
+            varint(entry.page - max(0, last[s]), into: &postings[s])
+            let q = min(15, max(1, Int((quantum * log(1 + entry.tf)).rounded())))
+            varint(q * 2 + (entry.title >= 0 ? 1 : 0), into: &postings[s])
+            if stems[s].forms.count > 1 {
+                varint(entry.mask, into: &postings[s])
+                if entry.title >= 0 { varint(entry.title + 1, into: &postings[s]) }
+            }
+            last[s] = entry.page
+            counts[s] += 1
+        }
+        for (page, list) in pageForms.enumerated() {
+            for (form, tf, inTitle) in list {
+                let s = forms[form].stem
+                if pending[s].page != page {
+                    flush(s)
+                    pending[s] = (page, 0, 0, -1)
+                }
+                pending[s].tf += tf
+                if bit[form] >= 0 { pending[s].mask |= 1 << bit[form] }
+                if inTitle, bit[form] >= 0, pending[s].title < 0 || bit[form] < pending[s].title { pending[s].title = bit[form] }
+            }
+        }
+        for s in stems.indices { flush(s) }
+
+        return Postings(stems: stems, forms: forms, postings: postings, counts: counts)
+    }
+
+    /// The words of every page, on every core: each worker has its stemmer and its vocabulary.
+    static func analyze(_ documents: [SearchDocument]) -> (pages: [PageWords], vocabularies: [Vocabulary]) {
+        let count = documents.count
+        let workers = max(1, min(count, ProcessInfo.processInfo.activeProcessorCount * 4))
+        // Worker w reads pages w, w + workers, w + 2 · workers, ...
+        let work = Parallel.map(count: workers) { worker -> (pages: [PageWords], vocabulary: Vocabulary) in
+            let stemmer = Stemmer()
+            var vocabulary = Vocabulary()
+            var pages: [PageWords] = []
+            var ids: [WordKey: Int32] = [:]
+            var lastPage: [Int] = [], slot: [Int32] = []
+            for i in stride(from: worker, to: count, by: workers) {
+                var page = PageWords()
+                page.worker = worker
+                for (f, text) in documents[i].fields.enumerated() {
+                    var length: Int32 = 0
+                    SearchText.eachWord(text) { word in
+                        length += 1
+                        let key = WordKey(bytes: Array(word))
+                        let id: Int32
+                        if let known = ids[key] { id = known } else {
+                            id = Int32(vocabulary.words.count)
+                            ids[key] = id
+                            vocabulary.words.append(String(decoding: word, as: UTF8.self))
+                            vocabulary.stems.append(stemmer.stem(bytes: word))
+                            lastPage.append(-1)
+                            slot.append(0)
+                        }
+                        if lastPage[Int(id)] != i {
+                            lastPage[Int(id)] = i
+                            slot[Int(id)] = Int32(page.forms.count)
+                            page.forms.append((id, SIMD4<Int32>()))
+                        }
+                        page.forms[Int(slot[Int(id)])].counts[f] += 1
+                    }
+                    page.lengths[f] = length
+                }
+                pages.append(page)
+            }
+            return (pages, vocabulary)
+        }
+        let pages = (0..<count).map { i in work[i % workers].pages[i / workers] }
+        return (pages, work.map(\.vocabulary))
+    }
+
+    /// Numbers in postings are variable-length, in base 32, written with the 64 URL-safe
+    /// characters (A–Z a–z 0–9 - _): the upper half marks "more digits follow".
+    static let digits = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_".utf8)
+
+    static func varint(_ value: Int, into out: inout [UInt8]) {
+        var v = value
+        while v >= 32 {
+            out.append(digits[32 + (v & 31)])
+            v >>= 5
+        }
+        out.append(digits[v])
+    }
+
+}
