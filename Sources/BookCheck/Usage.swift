@@ -110,19 +110,3 @@ struct Facts: OptionSet, Hashable, Sendable {
         self = facts
     }
 }
-
-extension Kind {
-    /// The kind's place in `Kind.allCases`.
-    var index: Int {
-        switch self {
-        case .journey: 0
-        case .step: 1
-        case .situation: 2
-        case .role: 3
-        case .standard: 4
-        case .script: 5
-        case .term: 6
-        case .page: 7
-        }
-    }
-}

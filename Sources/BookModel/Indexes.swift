@@ -3,6 +3,9 @@
 enum Indexes {
     typealias Derived = (placements: [String: [StepPlacement]], stepOrder: [String], roles: [String: RoleDuties])
 
+    /// The kinds whose entities `derive` reads.
+    static let kinds: [Kind] = [.journey, .step, .situation, .role, .standard, .script]
+
     /// A hash of what `derive` reads of an entity (besides which entities there are): a
     /// journey's stages and their steps, the references of steps, situations and standards.
     static func shape(_ entity: Entity) -> Int {
@@ -58,59 +61,82 @@ enum Indexes {
         }
         stepOrder += (ordered[.step] ?? []).filter { !seen.contains($0.id) }.map(\.id)
 
-        // Role duties: lists in journey order, each item once (the sets say what a list has).
+        // Role duties: lists in journey order, each item once. Scripts and standards are
+        // numbered (their place in `ordered`), and each role marks the ones its lists have: a
+        // standard for every role is added to every role's list, so this is roles × standards.
+        let scriptNumbers = Dictionary(uniqueKeysWithValues: (ordered[.script] ?? []).enumerated().map { ($1.id, $0) })
+        let standardNumbers = Dictionary(uniqueKeysWithValues: (ordered[.standard] ?? []).enumerated().map { ($1.id, $0) })
         struct Duties {
             var duties = RoleDuties()
-            var participantSteps = Set<String>(), scripts = Set<String>(), standards = Set<String>()
+            var participantSteps = Set<String>()
+            var scripts: [Int] = [], standards: [Int] = []
+            var hasScript: [Bool], hasStandard: [Bool]
 
-            mutating func add(scripts items: [String]) {
-                for item in items where scripts.insert(item).inserted { duties.scripts.append(item) }
+            init(scripts: Int, standards: Int) {
+                hasScript = [Bool](repeating: false, count: scripts)
+                hasStandard = [Bool](repeating: false, count: standards)
             }
-            mutating func add(standards items: [String]) {
-                for item in items where standards.insert(item).inserted { duties.standards.append(item) }
+
+            mutating func add(scripts items: [Int]) {
+                for item in items where !hasScript[item] { hasScript[item] = true; scripts.append(item) }
+            }
+            mutating func add(standards items: [Int]) {
+                for item in items where !hasStandard[item] { hasStandard[item] = true; standards.append(item) }
             }
         }
-        var roles: [String: Duties] = [:]
-        for role in ordered[.role] ?? [] { roles[role.id] = Duties() }
+        let roleNumbers = Dictionary(uniqueKeysWithValues: (ordered[.role] ?? []).enumerated().map { ($1.id, $0) })
+        var roles = [Duties](repeating: Duties(scripts: scriptNumbers.count, standards: standardNumbers.count),
+                             count: roleNumbers.count)
+        func role(_ ref: Reference?) -> Int? { ref.flatMap { roleNumbers[$0.id] } }
         for stepID in stepOrder {
             guard let step = entity(EntityKey(.step, stepID))?.step else { continue }
-            let scripts = step.scripts.compactMap { exists(.script, $0) }
-            let standards = step.standards.compactMap { exists(.standard, $0) }
-            let responsible = exists(.role, step.responsible)
-            if let role = responsible {
-                roles[role]!.duties.responsibleSteps.append(stepID)
-                roles[role]!.add(scripts: scripts)
-                roles[role]!.add(standards: standards)
+            let scripts = step.scripts.compactMap { scriptNumbers[$0.id] }
+            let standards = step.standards.compactMap { standardNumbers[$0.id] }
+            let responsible = role(step.responsible)
+            if let r = responsible {
+                roles[r].duties.responsibleSteps.append(stepID)
+                roles[r].add(scripts: scripts)
+                roles[r].add(standards: standards)
             }
-            for role in step.participants.compactMap({ exists(.role, $0) }) where role != responsible {
-                if roles[role]!.participantSteps.insert(stepID).inserted { roles[role]!.duties.participantSteps.append(stepID) }
-                roles[role]!.add(scripts: scripts)
-                roles[role]!.add(standards: standards)
+            for r in step.participants.compactMap(role) where r != responsible {
+                if roles[r].participantSteps.insert(stepID).inserted { roles[r].duties.participantSteps.append(stepID) }
+                roles[r].add(scripts: scripts)
+                roles[r].add(standards: standards)
             }
         }
         for situationEntity in ordered[.situation] ?? [] {
             let key = situationEntity.key
             guard let situation = situationEntity.situation else { continue }
-            let scripts = situation.scripts.compactMap { exists(.script, $0) }
-            let standards = situation.standards.compactMap { exists(.standard, $0) }
-            let responsible = exists(.role, situation.responsible)
-            if let role = responsible {
-                roles[role]!.duties.responsibleSituations.append(key.id)
-                roles[role]!.add(scripts: scripts)
-                roles[role]!.add(standards: standards)
+            let scripts = situation.scripts.compactMap { scriptNumbers[$0.id] }
+            let standards = situation.standards.compactMap { standardNumbers[$0.id] }
+            let responsible = role(situation.responsible)
+            if let r = responsible {
+                roles[r].duties.responsibleSituations.append(key.id)
+                roles[r].add(scripts: scripts)
+                roles[r].add(standards: standards)
             }
-            if let role = exists(.role, situation.escalation), role != responsible {
-                roles[role]!.duties.escalationSituations.append(key.id)
-                roles[role]!.add(standards: standards)
+            if let r = role(situation.escalation), r != responsible {
+                roles[r].duties.escalationSituations.append(key.id)
+                roles[r].add(standards: standards)
             }
         }
-        let everyone = Array(roles.keys)
-        for standardEntity in ordered[.standard] ?? [] {
-            let key = standardEntity.key
+        let everyone = Array(roles.indices)
+        for (number, standardEntity) in (ordered[.standard] ?? []).enumerated() {
             guard let standard = standardEntity.standard else { continue }
-            let targets = standard.appliesTo.compactMap { exists(.role, $0) }
-            for role in targets.isEmpty ? everyone : targets { roles[role]!.add(standards: [key.id]) }
+            let targets = standard.appliesTo.compactMap(role)
+            for r in targets.isEmpty ? everyone : targets where !roles[r].hasStandard[number] {
+                roles[r].hasStandard[number] = true
+                roles[r].standards.append(number)
+            }
         }
-        return (placements, stepOrder, roles.mapValues(\.duties))
+        let scriptIDs = (ordered[.script] ?? []).map(\.id), standardIDs = (ordered[.standard] ?? []).map(\.id)
+        var duties: [String: RoleDuties] = [:]
+        for (id, r) in roleNumbers {
+            var made = roles[r].duties
+            made.scripts = roles[r].scripts.map { scriptIDs[$0] }
+            made.standards = roles[r].standards.map { standardIDs[$0] }
+            duties[id] = made
+        }
+        return (placements, stepOrder, duties)
     }
 }

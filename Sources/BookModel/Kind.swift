@@ -29,9 +29,21 @@ public enum Kind: String, CaseIterable, Sendable, Codable, Comparable {
         }
     }
 
-    public static func < (a: Kind, b: Kind) -> Bool {
-        allCases.firstIndex(of: a)! < allCases.firstIndex(of: b)!
+    /// The kind's place in `allCases`.
+    public var index: Int {
+        switch self {
+        case .journey: 0
+        case .step: 1
+        case .situation: 2
+        case .role: 3
+        case .standard: 4
+        case .script: 5
+        case .term: 6
+        case .page: 7
+        }
     }
+
+    public static func < (a: Kind, b: Kind) -> Bool { a.index < b.index }
 }
 
 /// Identifies one entity of the book: its kind and its id.

@@ -31,10 +31,11 @@ enum Linking {
 
     /// The edges of the backlinks a document's entity makes: each reference's target document
     /// and field, then each body link's that leads to a document (-1: none).
-    static func edges(_ entity: Entity, targets: [Int32], links: [(link: BodyLink, target: ResolvedLink, document: Int32)]) -> [(target: Int32, field: UInt8)] {
+    static func edges(_ entity: Entity, targets: [Int32], links: [(link: BodyLink, target: ResolvedLink)],
+                      documents: [Int32]) -> [(target: Int32, field: UInt8)] {
         var out = zip(entity.references, targets).map { reference, target in (target, Field.codes[reference.field]!) }
-        for link in links {
-            if case .document = link.target { out.append((link.document, Field.link)) }
+        for (link, document) in zip(links, documents) {
+            if case .document = link.target { out.append((document, Field.link)) }
         }
         return out
     }

@@ -26,7 +26,7 @@ public enum ModelBuilder {
         let count = documents.count
         let digest = Listing.digest(documents)
         let listing = cache?.listing(digest) ?? Listing(documents, digest: digest)
-        let previous = cache?.previous(documents, listing) ?? [DocumentModel?](repeating: nil, count: count)
+        let (previous, remap) = cache?.previous(documents, listing) ?? ([DocumentModel?](repeating: nil, count: count), nil)
 
         // Each document decoded (with a cache, the duplicates too: the one that keeps an id when
         // the other goes is then known).
@@ -46,7 +46,10 @@ public enum ModelBuilder {
         let models = Parallel.chunks(of: count, size: 64) { range in
             range.map { i -> DocumentModel? in
                 guard listing.unique[i], let decoded = decoded[i] else { return decoded[i].map { DocumentModel(decoded: $0) } }
-                if let known = previous[i], known.isResolved(listing: digest, assets: assetsDigest, anchors: anchors) { return known }
+                if let known = previous[i] {
+                    if known.isResolved(listing: digest, assets: assetsDigest, anchors: anchors) { return known }
+                    if let remap, let moved = known.moved(to: listing, remap: remap, assets: assetsDigest, anchors: anchors) { return moved }
+                }
                 return DocumentModel(resolving: decoded, listing: listing, assets: assetsDigest, anchors: anchors, resolver: resolver)
             }
         }.flatMap { $0 }
@@ -72,9 +75,16 @@ public enum ModelBuilder {
             return oa != ob ? oa < ob : a.id < b.id
         }
         let lookup = { (key: EntityKey) in listing.index[key].flatMap { slots[Int($0)] } }
+        // What the indexes are derived from: which journeys, steps, situations, standards, roles
+        // and scripts there are, and what their references are.
         var shape = Hasher()
-        shape.combine(digest)
-        for i in 0..<count where slots[i] != nil { shape.combine(i); shape.combine(decoded[i]!.shape) }
+        for kind in Indexes.kinds {
+            shape.combine(kind)
+            for i in listing.byKind[kind]! where slots[Int(i)] != nil {
+                shape.combine(documents[Int(i)].id)
+                shape.combine(decoded[Int(i)]!.shape)
+            }
+        }
         let derived = cache?.derived(shape.finalize()) { Indexes.derive(lookup, ordered: ordered) } ?? Indexes.derive(lookup, ordered: ordered)
         let index = BookIndex(placements: derived.placements, roles: derived.roles, stepOrder: derived.stepOrder,
                               compact: backlinks, documents: documents)
@@ -136,25 +146,53 @@ final class DocumentModel: Sendable {
     }
 
     /// - Parameter anchors: every document's heading anchors' hash, by index.
-    init(resolving decoded: Decoded, listing: Listing, assets: Int, anchors: [Int], resolver: LinkResolver) {
-        self.decoded = decoded
-        let doc = decoded.document
-        let targets = decoded.entity.map { Linking.targets($0, listing) } ?? []
-        let resolved = Linking.links(doc, resolver)
-        self.targets = targets
-        hasUnresolved = targets.contains(-1)
-        links = resolved.map { ($0.link, $0.target) }
-        hasSuspectLinks = resolved.contains { link in
+    convenience init(resolving decoded: Decoded, listing: Listing, assets: Int, anchors: [Int], resolver: LinkResolver) {
+        let resolved = Linking.links(decoded.document, resolver)
+        let suspect = resolved.contains { link in
             switch link.target {
             case .broken: true
             case .external: LinkResolver.isUnsafe(link.link.destination)
             default: false
             }
         }
-        linkDocuments = resolved.map { ($0.document, $0.document >= 0 ? anchors[Int($0.document)] : 0) }
-        edges = decoded.entity.map { Linking.edges($0, targets: targets, links: resolved) } ?? []
-        self.listing = listing.digest
+        self.init(decoded: decoded, targets: decoded.entity.map { Linking.targets($0, listing) } ?? [],
+                  links: resolved.map { ($0.link, $0.target) },
+                  linkDocuments: resolved.map { ($0.document, $0.document >= 0 ? anchors[Int($0.document)] : 0) },
+                  hasSuspectLinks: suspect, listing: listing.digest, assets: assets)
+    }
+
+    private init(decoded: Decoded, targets: [Int32], links: [(link: BodyLink, target: ResolvedLink)],
+                 linkDocuments: [(document: Int32, anchors: Int)], hasSuspectLinks: Bool, listing: Int, assets: Int) {
+        self.decoded = decoded
+        self.targets = targets
+        hasUnresolved = targets.contains(-1)
+        self.links = links
+        self.linkDocuments = linkDocuments
+        self.hasSuspectLinks = hasSuspectLinks
+        edges = decoded.entity.map { Linking.edges($0, targets: targets, links: links, documents: linkDocuments.map(\.document)) } ?? []
+        self.listing = listing
         self.assets = assets
+    }
+
+    /// The same resolution in another listing (documents came or went), where it still holds:
+    /// the references resolved again (cheap), each link's document found by its path (`remap`:
+    /// old index → new), with the headings it had. Nil when a link's document is gone, or a link
+    /// leads nowhere (a new file may be what it names): then the links are resolved again.
+    func moved(to listing: Listing, remap: [Int32], assets: Int, anchors: [Int]) -> DocumentModel? {
+        guard self.assets == assets else { return nil }
+        var documents = linkDocuments
+        for (i, (link, old)) in zip(links, linkDocuments).enumerated() {
+            if old.document < 0 {
+                if case .broken = link.target { return nil }
+                continue
+            }
+            let now = Int(old.document) < remap.count ? remap[Int(old.document)] : -1
+            guard now >= 0, anchors[Int(now)] == old.anchors else { return nil }
+            documents[i].document = now
+        }
+        let targets = decoded.entity.map { Linking.targets($0, listing) } ?? []
+        return DocumentModel(decoded: decoded, targets: targets, links: links, linkDocuments: documents,
+                             hasSuspectLinks: hasSuspectLinks, listing: listing.digest, assets: assets)
     }
 
     /// Whether the resolution still holds in the listing and with the assets given (the

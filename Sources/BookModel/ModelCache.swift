@@ -24,24 +24,35 @@ public final class ModelCache: Sendable {
         state.withLock { $0.listing?.digest == digest ? $0.listing : nil }
     }
 
-    /// What the last build made of each of `documents` that is the same load, aligned with them.
-    func previous(_ documents: [SourceDocument], _ listing: Listing) -> [DocumentModel?] {
+    /// What the last build made of each of `documents` that is the same load, aligned with them;
+    /// and, when the listing changed, each old document's index in the new one (-1: gone, or no
+    /// longer keeps its id).
+    func previous(_ documents: [SourceDocument], _ listing: Listing) -> ([DocumentModel?], [Int32]?) {
         let (oldDocuments, models, oldListing) = state.withLock { ($0.documents, $0.models, $0.listing) }
         var out = [DocumentModel?](repeating: nil, count: documents.count)
         var fresh = 0
+        var remap: [Int32]?
         if oldListing === listing {
             for i in documents.indices {
                 if let model = models[i], model.decoded.document === documents[i] { out[i] = model } else { fresh += 1 }
             }
         } else {
-            var byPath: [String: Int] = [:]
-            for (i, doc) in oldDocuments.enumerated() { byPath[doc.path] = i }
+            // Both lists are sorted by path: walk them side by side.
+            var moved = [Int32](repeating: -1, count: oldDocuments.count)
+            var j = 0
             for (i, doc) in documents.enumerated() {
-                if let old = byPath[doc.path], let model = models[old], model.decoded.document === doc { out[i] = model } else { fresh += 1 }
+                while j < oldDocuments.count && oldDocuments[j].path < doc.path { j += 1 }
+                if j < oldDocuments.count && oldDocuments[j].path == doc.path {
+                    if listing.unique[i] { moved[j] = Int32(i) }
+                    if let model = models[j], model.decoded.document === doc { out[i] = model } else { fresh += 1 }
+                } else {
+                    fresh += 1
+                }
             }
+            remap = moved
         }
         state.withLock { $0.decoded = fresh }
-        return out
+        return (out, remap)
     }
 
     func derived(_ shape: Int, _ make: () -> Indexes.Derived) -> Indexes.Derived {
