@@ -68,11 +68,13 @@ public enum Completeness {
         }
         // Links between documents (not to other sites): all of them, and those that resolve.
         var links = 0, resolving = 0
-        for (_, target) in book.allLinks {
-            switch target {
-            case .external: continue
-            case .broken: links += 1
-            default: links += 1; resolving += 1
+        for list in book.linkLists {
+            for (_, target) in list {
+                switch target {
+                case .external: continue
+                case .broken: links += 1
+                default: links += 1; resolving += 1
+                }
             }
         }
         items.append(CompletenessItem(id: "links-resolve", rule: "links between documents that resolve", satisfied: resolving, total: links))

@@ -10,7 +10,8 @@ public struct CheckReport: Sendable {
     /// The content folder as the user named it.
     public let content: String
     public let strict: Bool
-    public let seconds: Double
+    /// How long the check took.
+    public var seconds: Double
 
     public init(diagnostics: [Diagnostic], completeness: [CompletenessItem], files: Int, content: String,
                 strict: Bool, seconds: Double = 0) {

@@ -241,9 +241,6 @@ public final class Book: Sendable {
         return out
     }
 
-    /// Every resolved body link of the book, document after document.
-    public var allLinks: some Sequence<(link: BodyLink, target: ResolvedLink)> { linkLists.joined() }
-
     /// The entities that refer or link to `key`, sorted by key, then field.
     public func backlinks(to key: EntityKey) -> [Backlink] {
         guard let i = listing.index[key] else { return [] }

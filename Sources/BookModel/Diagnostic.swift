@@ -53,15 +53,15 @@ public struct Diagnostic: Hashable, Sendable, Error {
         var rank: [String: Int] = [:]
         for diagnostic in list { rank[diagnostic.location.file] = 0 }
         for (place, file) in rank.keys.sorted().enumerated() { rank[file] = place }
-        let ranked = list.map { (rank[$0.location.file]!, $0) }
-        return ranked.sorted { x, y in
-            let (ra, a) = x, (rb, b) = y
-            if ra != rb { return ra < rb }
-            if a.location.line != b.location.line { return a.location.line < b.location.line }
-            if a.location.column != b.location.column { return a.location.column < b.location.column }
+        // Indices are sorted (a diagnostic is moved once, at the end), by numbers first.
+        let keys = list.map { (rank[$0.location.file]!, $0.location.line, $0.location.column) }
+        let order = list.indices.sorted { i, j in
+            if keys[i] != keys[j] { return keys[i] < keys[j] }
+            let a = list[i], b = list[j]
             if a.code != b.code { return a.code.rawValue < b.code.rawValue }
             return a.message < b.message
-        }.map(\.1)
+        }
+        return order.map { list[$0] }
     }
 }
 

@@ -44,10 +44,10 @@ public enum Pipeline {
                                                   cache: cache?.model)
         times.mark("model")
         let (rules, completeness) = Checker.run(book, today: today, cache: cache?.check)
+        var report = CheckReport(diagnostics: loaded.diagnostics + decoding + rules, completeness: completeness, files: loaded.sources.count,
+                                 content: root.named, strict: strict)
+        report.seconds = Date().timeIntervalSince(start)
         times.mark("check")
-        let report = CheckReport(diagnostics: loaded.diagnostics + decoding + rules, completeness: completeness, files: loaded.sources.count,
-                                 content: root.named, strict: strict,
-                                 seconds: Date().timeIntervalSince(start))
         return Checked(root: root, book: book, report: report, sources: loaded.sources,
                        theme: theme ?? root.theme(book.config.theme), times: times)
     }

@@ -83,7 +83,9 @@ extension Pipeline {
     /// `files/`; files nothing links to stay private.
     static func linkedAssets(_ book: Book) -> [String] {
         var linked = Set<String>()
-        for case (_, .asset(let path)) in book.allLinks { linked.insert(path) }
+        for links in book.linkLists {
+            for case (_, .asset(let path)) in links { linked.insert(path) }
+        }
         return linked.sorted()
     }
 }
