@@ -80,10 +80,7 @@ public enum ModelBuilder {
         var shape = Hasher()
         for kind in Indexes.kinds {
             shape.combine(kind)
-            for i in listing.byKind[kind]! where slots[Int(i)] != nil {
-                shape.combine(documents[Int(i)].id)
-                shape.combine(decoded[Int(i)]!.shape)
-            }
+            for i in listing.byKind[kind]! where slots[Int(i)] != nil { shape.combine(decoded[Int(i)]!.shape) }
         }
         let derived = cache?.derived(shape.finalize()) { Indexes.derive(lookup, ordered: ordered) } ?? Indexes.derive(lookup, ordered: ordered)
         let index = BookIndex(placements: derived.placements, roles: derived.roles, stepOrder: derived.stepOrder,
@@ -102,7 +99,7 @@ public enum ModelBuilder {
 
 /// A document decoded: its entity (nil when its front matter is too broken), the problems of
 /// its fields, and hashes of what other documents' results depend on: its heading anchors (for
-/// links to it) and its references (for the indexes).
+/// links to it) and its id with its references (for the indexes).
 final class Decoded: Sendable {
     let document: SourceDocument
     let entity: Entity?
@@ -117,7 +114,10 @@ final class Decoded: Sendable {
         anchors.combine(document.markdown.headings.count)
         for heading in document.markdown.headings { anchors.combine(heading.anchor) }
         self.anchors = anchors.finalize()
-        shape = entity.map(Indexes.shape) ?? 0
+        var shape = Hasher()
+        shape.combine(document.id)
+        shape.combine(entity.map(Indexes.shape) ?? 0)
+        self.shape = shape.finalize()
     }
 }
 
