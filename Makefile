@@ -51,6 +51,7 @@ bench: deps
 	@python3 -c "import selenium, pagefind_bin" 2>/dev/null || python3 -m pip install -q selenium pagefind-bin
 	$(SWIFT) build -c release --product servicebook
 	$(SWIFT) build -c release --product bookgen
+	$(SWIFT) build -c release --product rebuild-bench
 	bench/run.sh
 
 # The fuzzer (libFuzzer with AddressSanitizer) over the loader and the checker: each input is a

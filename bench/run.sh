@@ -5,7 +5,8 @@
 #   build  — servicebook build (check, render, search index, write), beside `hugo` on the same content
 #   search — the index build time, our index beside Pagefind's over the same built pages: size,
 #            bytes a query downloads, query time in headless Chromium (bench/search_bench.py)
-#   serve  — the rebuild, save → reload event and save → page reloaded in Chromium
+#   serve  — the rebuild after each kind of edit in one process, stage by stage (rebuild-bench);
+#            the rebuild, save → reload event and save → page reloaded in Chromium
 #            (bench/serve_bench.py); the rebuild after each kind of edit (bench/serve_edits.py)
 # Prints wall time (best and median of the runs), peak memory and the stage times of the last run.
 set -euo pipefail
@@ -64,6 +65,10 @@ if python3 -c "import selenium, pagefind_bin" 2>/dev/null && command -v chromedr
 else
   echo "search benchmark skipped: needs PyPI selenium and pagefind-bin, Debian chromium and chromium-driver"
 fi
+# The rebuild serve runs after each kind of edit, in one process (edits a copy).
+rm -rf "$work/rebuild-10000" && cp -r "$work/book-10000" "$work/rebuild-10000"
+echo "rebuild after each kind of edit, 10000 entities (rebuild-bench, median of 7):"
+"$bin/rebuild-bench" "$work/rebuild-10000" --runs 7
 if python3 -c "import selenium" 2>/dev/null && command -v chromedriver >/dev/null; then
   # serve edits a copy, so that the books above stay as generated.
   rm -rf "$work/serve-sample" && cp -r content "$work/serve-sample"

@@ -34,16 +34,16 @@ let newPage = root.appendingPathComponent("pages/new-page.md")
 
 func text(_ url: URL) -> String { (try? String(contentsOf: url, encoding: .utf8)) ?? "" }
 func write(_ url: URL, _ text: String) { try! text.write(to: url, atomically: false, encoding: .utf8) }
+/// `text` with the first match of `pattern` replaced (`$1` for a group).
 func sub(_ text: String, _ pattern: String, _ replacement: String) -> String {
     let regex = try! NSRegularExpression(pattern: pattern, options: [.anchorsMatchLines])
     guard let match = regex.firstMatch(in: text, range: NSRange(text.startIndex..., in: text)) else { return text }
-    return regex.replacementString(for: match, in: text, offset: 0, template: replacement).isEmpty && false ? text
-        : (text as NSString).replacingCharacters(in: match.range, with: regex.replacementString(for: match, in: text, offset: 0, template: replacement))
+    let replaced = regex.replacementString(for: match, in: text, offset: 0, template: replacement)
+    return (text as NSString).replacingCharacters(in: match.range, with: replaced)
 }
 
 let originals = [step: text(step), journey: text(journey), role: text(role)]
 let firstHeading = originals[role]!.split(separator: "\n").first { $0.hasPrefix("## ") }.map(String.init) ?? "## "
-let firstStepLine = originals[journey]!.split(separator: "\n").first { $0.contains("steps:") }.map(String.init) ?? "steps:"
 
 let edits: [(name: String, file: URL, edit: () -> Void)] = [
     ("a body's text", step, { write(step, originals[step]! + "\nЕщё один абзац.\n") }),
@@ -52,14 +52,16 @@ let edits: [(name: String, file: URL, edit: () -> Void)] = [
         write(step, sub(originals[step]!, "^responsible: (.*)$", "responsible: $1\nparticipants: [\(role.deletingPathExtension().lastPathComponent)]"))
     }),
     ("a journey's steps reordered", journey, {
-        write(journey, sub(originals[journey]!, "steps: \\[([a-z0-9-]+), ([a-z0-9-]+),", "steps: [$2, $1,"))
+        // Flow lists (steps: [a, b, …]) or block lists (steps:, then "- a", "- b").
+        let flow = sub(originals[journey]!, "steps: \\[([a-z0-9-]+), ([a-z0-9-]+),", "steps: [$2, $1,")
+        write(journey, flow != originals[journey]! ? flow
+              : sub(originals[journey]!, "steps:\n( +)- ([a-z0-9-]+)\n +- ([a-z0-9-]+)$", "steps:\n$1- $3\n$1- $2"))
     }),
     ("a heading renamed", role, { write(role, originals[role]!.replacingOccurrences(of: firstHeading, with: firstHeading + " и приёмы")) }),
     ("a link added", step, { write(step, originals[step]! + "\nСм. [роль](../../roles/\(role.lastPathComponent)).\n") }),
     ("broken YAML", step, { write(step, sub(originals[step]!, "^title: .*$", "title: [")) }),
     ("a new file", newPage, { write(newPage, "---\ntitle: Новая страница\nsummary: Проверка.\n---\nТекст.\n") }),
 ]
-_ = firstStepLine
 
 let session = PreviewSession(content: content)
 let start = Date()
@@ -70,8 +72,10 @@ func median(_ xs: [Double]) -> Double { xs.sorted()[xs.count / 2] }
 print("edit".padding(toLength: 34, withPad: " ", startingAt: 0) + "   median      min      max   stages of the median run")
 for (name, file, edit) in edits {
     var totals: [(Double, String)] = []
-    for _ in 0..<runs {
+    for run in 0..<runs {
+        let before = text(file)
         edit()
+        if run == 0 && text(file) == before { print("(\(name): the edit changed nothing in \(file.lastPathComponent))") }
         let began = Date()
         let outcome = session.rebuild(changed: [file.path])
         totals.append((Date().timeIntervalSince(began) * 1000, outcome.times.description))
