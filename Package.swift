@@ -53,7 +53,7 @@ let package = Package(
         ]),
         // The command line only.
         .executableTarget(name: "servicebook", dependencies: [
-            "BookSite", "BookCheck", "BookModel",
+            "BookSite", "BookCheck", "BookLoad", "BookModel",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         // The fuzzer's harness (load -> model -> check on one file's bytes as every kind) and its

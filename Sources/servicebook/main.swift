@@ -1,5 +1,6 @@
 import ArgumentParser
 import BookCheck
+import BookLoad
 import BookModel
 import BookSite
 import Foundation
@@ -156,9 +157,10 @@ struct Serve: ParsableCommand {
 
     func run() throws {
         let content = self.content.content
-        var isFolder: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: content, isDirectory: &isFolder), isFolder.boolValue else {
-            FileHandle.standardError.write(Data("servicebook: error: content folder \"\(content)\" does not exist or is not a folder\n".utf8))
+        do {
+            _ = try ContentRoot(folder: content)
+        } catch {
+            FileHandle.standardError.write(Data("servicebook: error: \(error)\n".utf8))
             throw ExitCode(2)
         }
         setvbuf(stdout, nil, _IOLBF, 0)              // one line at a time, also into a pipe or a log
