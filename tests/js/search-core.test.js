@@ -121,6 +121,26 @@ test('an engine over a hand-made index: BM25 order, ties by page, fallback, kind
   assert.deepEqual(titled.results.map((r) => r.page), [1, 2, 0]);
 });
 
+test('pages with most of the words in their title come before pages that have them all only in their text', async () => {
+  // Page 0: «плохой», «отзыв» and «интернете» in its body; page 1: «отзыв» and «интернете» in its
+  // title, no «плохой»; page 2: «отзыв» alone, in its title.
+  const files = {
+    'index.js': { v: 3, n: 3, kinds: 'P1I1C1', shards: 'ин от пл' },
+    'w/43f-43b.js': { g: [['плох', 1, 'AE', 'ой']], a: {} },
+    'w/43e-442.js': { g: [['отзыв', 3, 'AEBJBJ', '']], a: {} },
+    'w/438-43d.js': { g: [['интернет', 2, 'AEBJ', 'е']], a: {} },
+  };
+  const engine = new core.Engine((p) => Promise.resolve(files[p] || null));
+  const three = await engine.search('плохой отзыв в интернете ');
+  assert.deepEqual(three.results.map((r) => r.page), [1, 0], 'two words in a title, then all three in a body; one title word is not enough');
+  assert.equal(three.complete, true);
+  const two = await engine.search('отзыв интернете ');
+  assert.deepEqual(two.results.map((r) => r.page), [1, 0]);
+  // One word: the score decides, as before.
+  const one = await engine.search('отзыв ');
+  assert.deepEqual(one.results.map((r) => r.page).sort(), [0, 1, 2]);
+});
+
 test('a one-letter unfinished word is not highlighted as a prefix of everything', async () => {
   const files = {
     'index.js': { v: 3, n: 1, kinds: 'S1', shards: 'кл' },

@@ -226,7 +226,8 @@
     });
   };
 
-  /* Scores of one expanded term: page → score; and the forms to highlight. */
+  /* Scores of one expanded term: page → score; the pages that have it in their title; and the
+     forms to highlight. */
   Engine.prototype.scoreTerm = function (found, n) {
     var self = this, stems = Array.from(found.stems.keys()).sort();
     return Promise.all(stems.map(function (s) {
@@ -234,7 +235,7 @@
         return entry ? self.postings(entry).then(function (text) { return { entry: entry, text: text }; }) : null;
       });
     })).then(function (loaded) {
-      var scores = new Map(), forms = [];
+      var scores = new Map(), titles = new Set(), forms = [];
       loaded.forEach(function (item, index) {
         if (!item) return;
         var entry = item.entry, weight = found.stems.get(stems[index]);
@@ -245,7 +246,7 @@
         var df = p.length / 4, idf = Math.log(1 + (n - df + 0.5) / (df + 0.5));
         for (var i = 0; i < p.length; i += 4) {
           var f = p[i + 1], score = weight * idf * f * (K1 + 1) / (f + K1);
-          if (p[i + 3] >= 0) score *= TITLE_BONUS;
+          if (p[i + 3] >= 0) { score *= TITLE_BONUS; titles.add(p[i]); }
           if (exactMask && Math.floor(p[i + 2] / exactMask) % 2 === 1) {
             score *= p[i + 3] === exact ? EXACT_TITLE_BONUS : EXACT_BONUS;
           }
@@ -256,13 +257,16 @@
       // The typed form first, so that it is among the forms highlighted.
       var typed = forms.indexOf(found.term.text);
       if (typed > 0) forms.unshift(forms.splice(typed, 1)[0]);
-      return { scores: scores, forms: forms };
+      return { scores: scores, titles: titles, forms: forms };
     });
   };
 
   /* Runs a query. Result: {results: [{page, kind, score}], total, counts (per kind), highlight}.
-     Every required term must match when some page has them all; otherwise pages that match
-     the most terms come first. Ties go to the earlier page. `options.kind` filters by kind. */
+     The pages shown have the most required terms any page has, or all but one of them when two
+     or more are in the page's title. Pages with two or more of the words in their title come
+     first (the more, the earlier): «Негативный отзыв в интернете» above a long page that has
+     «плохой», «отзыв» and «интернет» somewhere in its text. Then the higher score; ties go to
+     the earlier page. `options.kind` filters by kind. */
   Engine.prototype.search = function (query, options) {
     var self = this, terms = parseQuery(query);
     options = options || {};
@@ -280,16 +284,26 @@
             if (f.term.prefix && length(f.term.text) >= 2) prefixes.push(f.term.text);
             scored[t].scores.forEach(function (score, page) {
               var entry = pages.get(page);
-              if (!entry) { entry = { page: page, score: 0, matched: 0 }; pages.set(page, entry); }
+              if (!entry) { entry = { page: page, score: 0, matched: 0, titled: 0 }; pages.set(page, entry); }
               entry.score += isRequired ? score : score * OPTIONAL_WEIGHT;
-              if (isRequired) entry.matched++;
+              if (isRequired) {
+                entry.matched++;
+                if (scored[t].titles.has(page)) entry.titled++;
+              }
             });
           });
           var all = Array.from(pages.values());
           var best = all.reduce(function (b, e) { return Math.max(b, e.matched); }, 0);
-          if (required > 0) all = all.filter(function (e) { return e.matched === best && best > 0; });
+          // Two or more of the words in a page's title put it first (and show it, though it has
+          // one word fewer than the pages with the most).
+          var inTitle = function (e) { return e.titled >= 2 ? e.titled : 0; };
+          if (required > 0) {
+            all = all.filter(function (e) {
+              return best > 0 && (e.matched === best || inTitle(e) >= Math.max(2, best - 1));
+            });
+          }
           all.forEach(function (e) { e.kind = KINDS[m.kindOf.charAt(e.page)]; e.score = Math.round(e.score * 1e6) / 1e6; });
-          all.sort(function (a, b) { return b.score - a.score || a.page - b.page; });
+          all.sort(function (a, b) { return inTitle(b) - inTitle(a) || b.score - a.score || a.page - b.page; });
           var counts = {};
           all.forEach(function (e) { counts[e.kind] = (counts[e.kind] || 0) + 1; });
           var results = options.kind ? all.filter(function (e) { return e.kind === options.kind; }) : all;
