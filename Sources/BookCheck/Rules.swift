@@ -20,6 +20,7 @@ public enum Rules {
         out += book.findings.duplicates.map(duplicate)
         out += book.findings.unresolved.map { reference($0, book) }
         for i in book.findings.suspectLinks { out += links(book.documents[Int(i)], book.linkLists[Int(i)], book) }
+        out += cycles(book)
         let interval = book.config.reviewIntervalDays
         let known = cache?.begin(book, today: today, interval: interval)
         let perEntity = Parallel.chunks(of: facts.count, size: 256) { range in
@@ -91,6 +92,45 @@ public enum Rules {
             case .external, .asset, .sameDocument, .document:
                 break
             }
+        }
+        return out
+    }
+
+    /// Roles whose `reports_to` lead round in a circle: an error at each one's `reports_to`,
+    /// naming the circle from that role.
+    static func cycles(_ book: Book) -> [Diagnostic] {
+        let roles = book.all(.role)
+        let number = Dictionary(uniqueKeysWithValues: roles.enumerated().map { ($1.id, $0) })
+        // Each role's boss, when that is a role of the book.
+        let boss = roles.map { $0.role?.reportsTo.flatMap { number[$0.id] } }
+        var state = [UInt8](repeating: 0, count: roles.count)          // 0 not seen, 1 on the walk, 2 done
+        var inCycle = [Bool](repeating: false, count: roles.count)
+        for start in roles.indices where state[start] == 0 {
+            var walk: [Int] = []
+            var at: Int? = start
+            while let i = at, state[i] == 0 {
+                state[i] = 1
+                walk.append(i)
+                at = boss[i]
+            }
+            if let i = at, state[i] == 1, let first = walk.firstIndex(of: i) {
+                for member in walk[first...] { inCycle[member] = true }
+            }
+            for i in walk { state[i] = 2 }
+        }
+        var out: [Diagnostic] = []
+        for i in roles.indices where inCycle[i] {
+            guard let ref = roles[i].role?.reportsTo else { continue }
+            var names = [roles[i].id]
+            var j = boss[i]!
+            while j != i {
+                names.append(roles[j].id)
+                j = boss[j]!
+            }
+            let message = names.count == 1 ? "role \"\(roles[i].id)\" reports to itself"
+                : "reports_to makes a cycle: " + (names + [roles[i].id]).joined(separator: " → ")
+            out.append(Diagnostic(.cyclicReportsTo, at: ref.location.spanning(ref.id), message,
+                                  suggestion: "a role reports to the role above it: end the chain at a role that reports to no one"))
         }
         return out
     }

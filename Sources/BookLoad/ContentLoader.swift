@@ -48,14 +48,23 @@ public enum ContentLoader {
         struct Job { let path: String; let kind: Kind }
         var jobs: [Job] = []
         var hasBook = false
+        let folders = Kind.allCases.map { $0.folder + "/" }.joined(separator: ", ")
         for path in files {
             if path == "book.yml" { hasBook = true; continue }
             let parts = path.split(separator: "/")
-            guard path.hasSuffix(".md") else { assets.insert(path); continue }
-            if parts.count >= 2, let kind = Kind(folder: String(parts[0])) {
-                jobs.append(Job(path: path, kind: kind))
+            let inKindFolder = parts.count >= 2 && Kind(folder: String(parts[0])) != nil
+            guard path.hasSuffix(".md") else {
+                assets.insert(path)
+                if let name = markdownName(path) {
+                    diagnostics.append(Diagnostic(.wrongExtension, at: SourceLocation(file: root.display(path)),
+                        "\(parts.last!) is not part of the book: only files whose names end in \".md\" are documents",
+                        suggestion: inKindFolder ? "rename it to \(name).md" : "rename it to \(name).md and move it into one of \(folders)"))
+                }
+                continue
+            }
+            if inKindFolder {
+                jobs.append(Job(path: path, kind: Kind(folder: String(parts[0]))!))
             } else {
-                let folders = Kind.allCases.map { $0.folder + "/" }.joined(separator: ", ")
                 diagnostics.append(Diagnostic(.unknownFolder, at: SourceLocation(file: root.display(path)),
                     "\(path) is not in the folder of any kind, so it is not part of the book",
                     suggestion: "move it into one of \(folders)"))
@@ -87,6 +96,18 @@ public enum ContentLoader {
                                     sources: sources)
         cache?.remember(content, files: files)
         return content
+    }
+
+    /// The extensions Markdown files are given besides ".md" (compared in lower case).
+    static let markdownExtensions: Set<String> = ["md", "markdown", "mdown", "mkd", "mkdn", "mdwn", "mdtxt", "mdtext"]
+
+    /// For a Markdown file not named `*.md` (`farewell.markdown`, `client.MD`): its name without
+    /// the extension.
+    static func markdownName(_ path: String) -> String? {
+        let name = path.split(separator: "/").last.map(String.init) ?? path
+        guard let dot = name.lastIndex(of: "."), dot != name.startIndex,
+              markdownExtensions.contains(name[name.index(after: dot)...].lowercased()) else { return nil }
+        return String(name[..<dot])
     }
 
     /// book.yml: the settings, the problems found in it, and its text.
@@ -202,6 +223,7 @@ public enum ContentLoader {
             let reason = Files.lastError
             var result = LoadedFile(path: path)
             result.diagnostics.append(Diagnostic(.ioError, at: SourceLocation(file: display), "cannot read the file: \(reason)"))
+            result.document = unread(path: path, kind: kind, display: display)
             return result
         }
         return loadDocument(bytes: bytes, path: path, kind: kind, display: display)
@@ -227,16 +249,14 @@ public enum ContentLoader {
             result.diagnostics.append(Diagnostic(.fileTooLarge, at: SourceLocation(file: display),
                 "the file is \(size) MB; a page of the book may be at most \(maxFileBytes >> 20) MB",
                 suggestion: "split it into several pages, or put the material in a file that a page links to"))
-            // The id exists (references to it are not reported again), with nothing in it.
-            let id = String(path.split(separator: "/").last!.dropLast(3))
-            result.document = SourceDocument(kind: kind, id: id, path: path, displayPath: display, frontMatter: nil,
-                                             body: "", bodyLine: 1, markdown: MarkdownFacts())
+            result.document = unread(path: path, kind: kind, display: display)
             return result
         }
         let text: String
         switch decode(bytes, display: display) {
         case .failure(let diagnostic):
             result.diagnostics.append(diagnostic)
+            result.document = unread(path: path, kind: kind, display: display)
             return result
         case .success(let decoded):
             text = decoded
@@ -251,7 +271,7 @@ public enum ContentLoader {
         if text.isBlankText {
             result.diagnostics.append(Diagnostic(.emptyFile, at: SourceLocation(file: display),
                 "the file is empty", suggestion: "start it with front matter: ---, title: ..., ---"))
-            result.document = document(nil, body: "", bodyLine: 1)
+            result.document = unread(path: path, kind: kind, display: display)
             return result
         }
         switch FrontMatter.split(text) {
@@ -287,6 +307,14 @@ public enum ContentLoader {
             result.document = document(frontMatter, body: split.body, bodyLine: split.bodyLine)
         }
         return result
+    }
+
+    /// The document of a file that could not be read as text (or has none): it has its own
+    /// error, and it still owns its id, so that what refers or links to it is not reported too.
+    static func unread(path: String, kind: Kind, display: String) -> SourceDocument {
+        let name = path.split(separator: "/").last.map(String.init) ?? path
+        return SourceDocument(kind: kind, id: String(name.dropLast(3)), path: path, displayPath: display, frontMatter: nil,
+                              body: "", bodyLine: 1, markdown: MarkdownFacts(), isRead: false)
     }
 
     /// Reads and decodes one file, or a diagnostic saying why it cannot be.

@@ -17,8 +17,21 @@ public enum MarkdownReader {
         var text: [UInt8] = []
         text.reserveCapacity(body.utf8.count)
         var inHeading = 0
+        // Whether the body has anything but white space and HTML comments (which the handbook
+        // does not show): else it is blank.
+        var shown = false
         CMark.withDocument(body, profile: .structure) { document, _ in
             CMark.walk(document) { event, node, type in
+                if event == CMARK_EVENT_ENTER, !shown {
+                    switch type {
+                    case CMARK_NODE_DOCUMENT, CMARK_NODE_PARAGRAPH, CMARK_NODE_SOFTBREAK, CMARK_NODE_LINEBREAK:
+                        break
+                    case CMARK_NODE_HTML_BLOCK, CMARK_NODE_HTML_INLINE:
+                        shown = !isComment(cmark_node_get_literal(node).map { String(cString: $0) } ?? "")
+                    default:
+                        shown = true
+                    }
+                }
                 if event == CMARK_EVENT_ENTER {
                     switch type {
                     case CMARK_NODE_HEADING:
@@ -55,8 +68,21 @@ public enum MarkdownReader {
         let headings = zip(headingTexts, anchors).map { h, anchor in
             Heading(level: h.level, text: h.text, anchor: anchor, line: h.line + firstLine - 1)
         }
-        return MarkdownFacts(headings: headings, links: locate(rawLinks, in: body, firstLine: firstLine), isBlank: false,
+        return MarkdownFacts(headings: headings, links: locate(rawLinks, in: body, firstLine: firstLine), isBlank: !shown,
                              text: String(decoding: text, as: UTF8.self))
+    }
+
+    /// Whether raw HTML is nothing but comments and white space.
+    static func isComment(_ html: String) -> Bool {
+        var rest = Substring(html)
+        while true {
+            rest = rest.drop { $0.isWhitespace }
+            if rest.isEmpty { return true }
+            guard rest.hasPrefix("<!--"), let end = rest.range(of: "-->", range: rest.index(rest.startIndex, offsetBy: 4)..<rest.endIndex) else {
+                return false
+            }
+            rest = rest[end.upperBound...]
+        }
     }
 
     /// The links with the line and column of each destination in the file.
@@ -75,32 +101,68 @@ public enum MarkdownReader {
                     lineStarts.append(0)
                     for i in 0..<utf8.count where utf8[i] == UInt8(ascii: "\n") { lineStarts.append(i + 1) }
                 }
-                let start = raw.line <= lineStarts.count ? lineStarts[raw.line - 1] : utf8.count
-                let end = raw.line < lineStarts.count ? lineStarts[raw.line] - 1 : utf8.count
-                let (column, length) = column(of: raw.url, in: UnsafeBufferPointer(rebasing: utf8[start..<end]),
-                                              afterByte: raw.byteColumn)
-                return BodyLink(destination: raw.url, line: raw.line + firstLine - 1, column: column, length: length,
+                func line(_ n: Int) -> UnsafeBufferPointer<UInt8> {
+                    let start = n <= lineStarts.count ? lineStarts[n - 1] : utf8.count
+                    let end = n < lineStarts.count ? lineStarts[n] - 1 : utf8.count
+                    return UnsafeBufferPointer(rebasing: utf8[start..<end])
+                }
+                // Where the destination is written: after "(" on the link's line, else in a
+                // reference definition ("[ref]: destination") anywhere in the body, else the
+                // link itself.
+                if let (column, length) = inline(raw.url, in: line(raw.line), afterByte: raw.byteColumn) {
+                    return BodyLink(destination: raw.url, line: raw.line + firstLine - 1, column: column, length: length, isImage: raw.image)
+                }
+                for n in 1...lineStarts.count {
+                    if let (column, length) = definition(raw.url, in: line(n)) {
+                        return BodyLink(destination: raw.url, line: n + firstLine - 1, column: column, length: length, isImage: raw.image)
+                    }
+                }
+                return BodyLink(destination: raw.url, line: raw.line + firstLine - 1,
+                                column: characters(line(raw.line), upTo: max(0, min(line(raw.line).count, raw.byteColumn - 1))) + 1,
                                 isImage: raw.image)
             }
         }
     }
 
-    /// The character column and length of a link's destination on its line; falls back to the
-    /// link's own column when the destination is not written literally there.
-    private static func column(of url: String, in line: UnsafeBufferPointer<UInt8>, afterByte byteColumn: Int) -> (Int, Int) {
+    private static func characters(_ line: UnsafeBufferPointer<UInt8>, upTo end: Int) -> Int {
+        String(decoding: UnsafeBufferPointer(rebasing: line[..<end]), as: UTF8.self).count
+    }
+
+    /// The character column and length of a link's destination written after "(" on its line
+    /// (from the link's own column on), if it is there.
+    private static func inline(_ url: String, in line: UnsafeBufferPointer<UInt8>, afterByte byteColumn: Int) -> (Int, Int)? {
         let start = max(0, min(line.count, byteColumn - 1))
-        func characters(upTo end: Int) -> Int { String(decoding: UnsafeBufferPointer(rebasing: line[..<end]), as: UTF8.self).count }
         var needle: [UInt8] = [UInt8(ascii: "(")]
         needle.append(contentsOf: url.utf8)
-        if !url.isEmpty, needle.count <= line.count {
-            var i = start
-            while i + needle.count <= line.count {
-                if line[i] == needle[0], line[i..<(i + needle.count)].elementsEqual(needle) {
-                    return (characters(upTo: i + 1) + 1, url.count)
-                }
-                i += 1
+        guard !url.isEmpty, needle.count <= line.count else { return nil }
+        var i = start
+        while i + needle.count <= line.count {
+            if line[i] == needle[0], line[i..<(i + needle.count)].elementsEqual(needle) {
+                return (characters(line, upTo: i + 1) + 1, url.count)
             }
+            i += 1
         }
-        return (characters(upTo: start) + 1, 1)
+        return nil
+    }
+
+    /// The character column and length of `url` in a reference definition on `line`
+    /// (`[label]: url`, or `[label]: <url>`, indented by up to three spaces), if it is one.
+    private static func definition(_ url: String, in line: UnsafeBufferPointer<UInt8>) -> (Int, Int)? {
+        guard !url.isEmpty else { return nil }
+        var i = 0
+        while i < line.count, i < 3, line[i] == UInt8(ascii: " ") { i += 1 }
+        guard i < line.count, line[i] == UInt8(ascii: "[") else { return nil }
+        // The label's end: "]:" (a label has no unescaped "]").
+        var j = i + 1
+        while j + 1 < line.count, !(line[j] == UInt8(ascii: "]") && line[j + 1] == UInt8(ascii: ":")) {
+            j += line[j] == UInt8(ascii: "\\") ? 2 : 1
+        }
+        guard j + 1 < line.count else { return nil }
+        var k = j + 2
+        while k < line.count, line[k] == UInt8(ascii: " ") || line[k] == UInt8(ascii: "\t") { k += 1 }
+        if k < line.count, line[k] == UInt8(ascii: "<") { k += 1 }
+        let bytes = Array(url.utf8)
+        guard k + bytes.count <= line.count, line[k..<(k + bytes.count)].elementsEqual(bytes) else { return nil }
+        return (characters(line, upTo: k) + 1, url.count)
     }
 }

@@ -89,6 +89,7 @@ public enum DiagnosticCode: String, CaseIterable, Sendable, Codable {
     case duplicateStage = "duplicate-stage"
     case brokenLink = "broken-link"
     case brokenAnchor = "broken-anchor"
+    case cyclicReportsTo = "cyclic-reports-to"
     // Warnings: the book is incomplete.
     case unknownField = "unknown-field"
     case unknownFolder = "unknown-folder"
@@ -101,11 +102,12 @@ public enum DiagnosticCode: String, CaseIterable, Sendable, Codable {
     case emptyBody = "empty-body"
     case reviewOverdue = "review-overdue"
     case unsafeLink = "unsafe-link"
+    case wrongExtension = "wrong-extension"
 
     public var severity: Severity {
         switch self {
         case .unknownField, .unknownFolder, .orphanStep, .unusedScript, .unusedSituation,
-             .unusedStandard, .idleRole, .standardWithoutChecks, .emptyBody, .reviewOverdue, .unsafeLink:
+             .unusedStandard, .idleRole, .standardWithoutChecks, .emptyBody, .reviewOverdue, .unsafeLink, .wrongExtension:
             .warning
         default:
             .error
@@ -136,9 +138,11 @@ public enum DiagnosticCode: String, CaseIterable, Sendable, Codable {
         case .duplicateStage: "a journey repeats a stage id"
         case .brokenLink: "a relative link in a body points at no file"
         case .brokenAnchor: "a link's `#anchor` matches no heading of its target"
+        case .cyclicReportsTo: "roles whose `reports_to` lead round in a circle (or a role that reports to itself)"
         case .unsafeLink: "a link or image uses a `javascript:`, `vbscript:`, `file:` or `data:` URL: the handbook keeps its text and drops the link"
         case .unknownField: "a front-matter field the kind does not have (likely a typo)"
         case .unknownFolder: "a Markdown file outside the folders of the kinds"
+        case .wrongExtension: "a Markdown file whose name does not end in `.md` (`.markdown`, `.MD`, ...): it is not part of the book"
         case .orphanStep: "a step that no journey lists"
         case .unusedScript: "a script that no step or situation uses"
         case .unusedSituation: "a situation that no step lists"

@@ -103,7 +103,7 @@ public struct LinkResolver: Sendable {
         if let index = byPath[target] {
             let targetDoc = documents[Int(index)]
             guard let fragment, !fragment.isEmpty else { return (.document(targetDoc.key, anchor: nil), index) }
-            if targetDoc.markdown.hasAnchor(fragment) { return (.document(targetDoc.key, anchor: fragment), index) }
+            if targetDoc.markdown.hasAnchor(fragment) || !targetDoc.isRead { return (.document(targetDoc.key, anchor: fragment), index) }
             return (.broken(reason: "#\(fragment) is not a heading of \(targetDoc.displayPath)"), index)
         }
         if assets.contains(target) { return (.asset(path: target), -1) }
@@ -127,10 +127,20 @@ public struct LinkResolver: Sendable {
         guard !path.isEmpty else { return nil }
         let name = path.split(separator: "/").last.map(String.init) ?? path
         let byFileName = byFileName()
+        // A file of the same name elsewhere (it moved); else a near name among the documents of
+        // the kind the link's folder names (a script for ../scripts/…), or of every kind when
+        // the folder is none.
         var candidates = byFileName[name] ?? []
         if candidates.isEmpty {
-            let near = Suggest.closest(to: name, in: byFileName.keys)
-            candidates = near.flatMap { byFileName[$0] } ?? []
+            let folder = LinkResolver.join(doc.path, path)?.split(separator: "/").first.map(String.init)
+            let kind = folder.flatMap(Kind.init(folder:))
+            var pool: [String: [String]] = [:]
+            for (file, paths) in byFileName {
+                let kept = kind.map { kind in paths.filter { $0.hasPrefix(kind.folder + "/") } } ?? paths
+                if !kept.isEmpty, file.hasSuffix(".md") { pool[String(file.dropLast(3)), default: []] += kept }
+            }
+            let stem = name.hasSuffix(".md") ? String(name.dropLast(3)) : name
+            candidates = Suggest.closest(to: stem, in: pool.keys).flatMap { pool[$0]?.sorted() } ?? []
         }
         guard let found = candidates.first else { return nil }
         return "did you mean \"\(LinkResolver.relative(from: doc.path, to: found))\"?"

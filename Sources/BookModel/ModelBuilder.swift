@@ -111,6 +111,7 @@ final class Decoded: Sendable {
         self.document = document
         (entity, diagnostics) = document.frontMatter.map { Decoding.entity(document, $0) } ?? (nil, [])
         var anchors = Hasher()
+        anchors.combine(document.isRead)
         anchors.combine(document.markdown.headings.count)
         for heading in document.markdown.headings { anchors.combine(heading.anchor) }
         self.anchors = anchors.finalize()

@@ -79,9 +79,12 @@ public final class SourceDocument: Sendable {
     /// Tells loads apart: documents with the same revision are the same load of the same file
     /// (`serve` keeps what it derived from a document while its revision stays).
     public let revision: UInt64
+    /// False when the file could not be read as text, or is empty: its headings are unknown, so
+    /// links to its anchors are not judged (the file has its own error).
+    public let isRead: Bool
 
     public init(kind: Kind, id: String, path: String, displayPath: String, frontMatter: YAMLNode?,
-                body: String, bodyLine: Int, markdown: MarkdownFacts) {
+                body: String, bodyLine: Int, markdown: MarkdownFacts, isRead: Bool = true) {
         revision = SourceDocument.revisions.add(1, ordering: .relaxed).newValue
         self.kind = kind
         self.id = id
@@ -91,6 +94,7 @@ public final class SourceDocument: Sendable {
         self.body = body
         self.bodyLine = bodyLine
         self.markdown = markdown
+        self.isRead = isRead
     }
 
     public var key: EntityKey { EntityKey(kind, id) }
