@@ -13,6 +13,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", exact: "1.8.2"),
         .package(url: "https://github.com/hummingbird-project/swift-mustache", exact: "2.1.1"),
         .package(url: "https://github.com/swhitty/FlyingFox", exact: "0.27.1"),
+        .package(url: "https://github.com/yaslab/CSV.swift", exact: "2.5.2"),
     ],
     targets: [
         // cmark-gfm from Debian (libcmark-gfm-dev, libcmark-gfm-extensions-dev).
@@ -31,9 +32,12 @@ let package = Package(
         // Files -> documents: front matter with positions, the Markdown facts of each body.
         .target(name: "BookLoad", dependencies: [
             "BookModel", "BookMarkdown", "BookIO", .product(name: "Yams", package: "Yams"),
+            .product(name: "CSV", package: "CSV.swift"),
         ]),
+        // Mystery-shopper audits: visits checked against the book, scores, NPS, bands (no I/O).
+        .target(name: "BookAudit", dependencies: ["BookModel"]),
         // Rules -> diagnostics, the completeness report, and the output formats.
-        .target(name: "BookCheck", dependencies: ["BookModel"]),
+        .target(name: "BookCheck", dependencies: ["BookModel", "BookAudit"]),
         // Model + theme -> pages: Markdown to HTML, Mustache templates, the default theme.
         .target(name: "BookRender", dependencies: [
             "BookModel", "BookMarkdown", .product(name: "Mustache", package: "swift-mustache"),
@@ -48,12 +52,12 @@ let package = Package(
         .target(name: "CRenameSwap"),
         // The pipeline end to end: load -> model -> check -> render -> search -> write; serve.
         .target(name: "BookSite", dependencies: [
-            "BookModel", "BookIO", "BookLoad", "BookCheck", "BookRender", "BookSearch", "CRenameSwap",
+            "BookModel", "BookIO", "BookLoad", "BookAudit", "BookCheck", "BookRender", "BookSearch", "CRenameSwap",
             .product(name: "FlyingFox", package: "FlyingFox"), .product(name: "FlyingSocks", package: "FlyingFox"),
         ]),
         // The command line only.
         .executableTarget(name: "servicebook", dependencies: [
-            "BookSite", "BookCheck", "BookLoad", "BookModel",
+            "BookSite", "BookCheck", "BookAudit", "BookLoad", "BookModel",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         // The fuzzer's harness (load -> model -> check on one file's bytes as every kind) and its

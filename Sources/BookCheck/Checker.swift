@@ -1,3 +1,4 @@
+import BookAudit
 import BookModel
 import Synchronization
 
@@ -6,11 +7,17 @@ import Synchronization
 public enum Checker {
     /// - Parameter cache: an earlier check of the same folder (`serve`): an entity whose facts
     ///   are the same has the same diagnostics.
-    public static func run(_ book: Book, today: Day, cache: CheckCache? = nil) -> (diagnostics: [Diagnostic], completeness: [CompletenessItem]) {
+    ///   - audits: the book's audits, when it has some: their rules run too, and the report
+    ///     counts the checks audited lately.
+    public static func run(_ book: Book, audits: Audits = .empty, today: Day,
+                           cache: CheckCache? = nil) -> (diagnostics: [Diagnostic], completeness: [CompletenessItem]) {
         let facts = Parallel.chunks(of: book.documents.count, size: 256) { range in
             range.map { i in book.entity(at: i).map { Facts($0, in: book, today: today) } }
         }.flatMap { $0 }
-        return (Rules.run(book, facts: facts, today: today, cache: cache), Completeness.report(book, facts: facts))
+        var completeness = Completeness.report(book, facts: facts)
+        if !audits.isEmpty { completeness.append(AuditRules.completeness(audits, book: book, today: today)) }
+        return (Rules.run(book, facts: facts, today: today, cache: cache) + AuditRules.run(audits, book: book, today: today),
+                completeness)
     }
 }
 

@@ -15,6 +15,8 @@ public struct LoadedContent: Sendable {
     public let documents: [SourceDocument]
     /// Paths (relative to the content folder) of files that are not documents (images, PDFs, ...).
     public let assets: Set<String>
+    /// The audit files (visits, the roster).
+    public let audits: AuditSources
     public let diagnostics: [Diagnostic]
     /// The decoded text of every file read, by display path, for showing source lines.
     public let sources: [String: String]
@@ -45,13 +47,17 @@ public enum ContentLoader {
         files.sort()
 
         // Classify.
-        struct Job { let path: String; let kind: Kind }
         var jobs: [Job] = []
-        var hasBook = false
+        var hasBook = false, hasStaff = false
         let folders = Kind.allCases.map { $0.folder + "/" }.joined(separator: ", ")
         for path in files {
             if path == "book.yml" { hasBook = true; continue }
+            if path == "staff.yml" { hasStaff = true; continue }
             let parts = path.split(separator: "/")
+            if parts.count >= 2, parts[0] == "audits" {
+                if path.hasSuffix(".md") { jobs.append(Job(path: path, kind: .visit)); continue }
+                if path.lowercased().hasSuffix(".csv") { jobs.append(Job(path: path, kind: .table)); continue }
+            }
             let inKindFolder = parts.count >= 2 && Kind(folder: String(parts[0])) != nil
             guard path.hasSuffix(".md") else {
                 assets.insert(path)
@@ -63,37 +69,47 @@ public enum ContentLoader {
                 continue
             }
             if inKindFolder {
-                jobs.append(Job(path: path, kind: Kind(folder: String(parts[0]))!))
+                jobs.append(Job(path: path, kind: .document(Kind(folder: String(parts[0]))!)))
             } else {
                 diagnostics.append(Diagnostic(.unknownFolder, at: SourceLocation(file: root.display(path)),
                     "\(path) is not in the folder of any kind, so it is not part of the book",
-                    suggestion: "move it into one of \(folders)"))
+                    suggestion: "move it into one of \(folders), or audits/ for a visit"))
             }
         }
 
         // Read and parse every document on every core (the cache read without its lock).
         let known = cache?.snapshot()
         let loaded = jobs.parallelMap { job -> (file: LoadedFile, stamp: LoadCache.Stamp?, fresh: Bool) in
-            guard let known else { return (loadDocument(root: root, path: job.path, kind: job.kind), nil, true) }
+            guard let known else { return (load(job, root: root), nil, true) }
             let stamp = LoadCache.Stamp(path: root.file(job.path))
             if let stamp, let cached = known[root.display(job.path)], cached.0 == stamp, !named.contains(job.path) {
                 return (cached.1, stamp, false)
             }
-            return (loadDocument(root: root, path: job.path, kind: job.kind), stamp, true)
+            return (load(job, root: root), stamp, true)
         }
         cache?.replaceAll(loaded.compactMap { entry in entry.stamp.map { (root.display(entry.file.path), $0, entry.file, entry.fresh) } })
         var documents: [SourceDocument] = []
         var sources: [String: String] = [:]
+        var audits = AuditSources()
         for entry in loaded {
             diagnostics += entry.file.diagnostics
             if let document = entry.file.document { documents.append(document) }
+            if let visit = entry.file.visit { audits.visits.append(visit) }
+            if let table = entry.file.table { audits.tables.append(table) }
             if let text = entry.file.text { sources[root.display(entry.file.path)] = text }
         }
         let (config, bookDiagnostics, bookText) = bookFile(root, exists: hasBook)
         diagnostics += bookDiagnostics
         if let bookText { sources[root.display("book.yml")] = bookText }
-        let content = LoadedContent(root: root, config: config, documents: documents, assets: assets, diagnostics: diagnostics,
-                                    sources: sources)
+        if hasStaff {
+            let (staff, found, text) = yamlFile(root, "staff.yml")
+            audits.staff = staff
+            audits.staffPath = root.display("staff.yml")
+            diagnostics += found
+            if let text { sources[root.display("staff.yml")] = text }
+        }
+        let content = LoadedContent(root: root, config: config, documents: documents, assets: assets, audits: audits,
+                                    diagnostics: diagnostics, sources: sources)
         cache?.remember(content, files: files)
         return content
     }
@@ -108,6 +124,44 @@ public enum ContentLoader {
         guard let dot = name.lastIndex(of: "."), dot != name.startIndex,
               markdownExtensions.contains(name[name.index(after: dot)...].lowercased()) else { return nil }
         return String(name[..<dot])
+    }
+
+    /// What the loader does with a file.
+    struct Job {
+        enum Kind { case document(BookModel.Kind), visit, table }
+        let path: String
+        let kind: Kind
+    }
+
+    static func load(_ job: Job, root: ContentRoot) -> LoadedFile {
+        switch job.kind {
+        case .document(let kind): return loadDocument(root: root, path: job.path, kind: kind)
+        case .visit, .table:
+            let display = root.display(job.path)
+            guard let bytes = Files.read(root.file(job.path)) else {
+                var result = LoadedFile(path: job.path)
+                result.diagnostics.append(Diagnostic(.ioError, at: SourceLocation(file: display), "cannot read the file: \(Files.lastError)"))
+                return result
+            }
+            if case .visit = job.kind { return loadVisit(bytes: bytes, path: job.path, display: display) }
+            return loadTable(bytes: bytes, path: job.path, display: display)
+        }
+    }
+
+    /// A YAML file of the content folder (staff.yml): its root node, the problems found, its text.
+    static func yamlFile(_ root: ContentRoot, _ name: String) -> (YAMLNode?, [Diagnostic], String?) {
+        let display = root.display(name)
+        let text: String
+        switch readText(root.file(name), display: display) {
+        case .failure(let diagnostic): return (nil, [diagnostic], nil)
+        case .success(let decoded): text = decoded
+        }
+        switch FrontMatter.parse(text, firstLine: 1, file: display) {
+        case .failure(let f):
+            return (nil, [Diagnostic(.invalidYAML, at: SourceLocation(file: display, line: f.line, column: f.column), f.message)], text)
+        case .success(let node):
+            return (node ?? YAMLNode(.mapping([]), at: SourceLocation(file: display, line: 1, column: 1)), [], text)
+        }
     }
 
     /// book.yml: the settings, the problems found in it, and its text.
@@ -205,7 +259,8 @@ public enum ContentLoader {
             cache.replace(root.display(path), stamp, file)
         }
         let content = LoadedContent(root: root, config: previous.content.config, documents: documents,
-                                    assets: previous.content.assets, diagnostics: diagnostics, sources: sources)
+                                    assets: previous.content.assets, audits: previous.content.audits, diagnostics: diagnostics,
+                                    sources: sources)
         cache.remember(content, files: files)
         return content
     }
@@ -213,6 +268,9 @@ public enum ContentLoader {
     struct LoadedFile: Sendable {
         let path: String
         var document: SourceDocument?
+        /// An audit file: a visit's Markdown file or a CSV file of visits.
+        var visit: VisitDocument?
+        var table: AuditTable?
         var diagnostics: [Diagnostic] = []
         var text: String?
     }

@@ -13,6 +13,10 @@ public struct BookConfig: Sendable, Hashable {
     public var reviewIntervalDays: Int?
     public var editURL: String?
     public var theme: String?
+    /// The company's departments (salons, branches), in the order book.yml lists them.
+    public var departments: [Department] = []
+    /// How audits are scored and rewarded.
+    public var evaluation = Evaluation()
 
     public init(title: String, organization: String? = nil, language: Language = .ru, description: String? = nil,
                 edition: String? = nil, reviewIntervalDays: Int? = nil, editURL: String? = nil, theme: String? = nil) {
@@ -25,6 +29,48 @@ public struct BookConfig: Sendable, Hashable {
         self.editURL = editURL
         self.theme = theme
     }
+}
+
+/// A department of the company (a salon, a branch): audits are scored per department.
+public struct Department: Sendable, Hashable {
+    public let id: String
+    public let title: String
+
+    public init(id: String, title: String) {
+        self.id = id
+        self.title = title
+    }
+}
+
+/// A band of the incentive scheme: from a score (percent) up, a bonus or a penalty.
+public struct Band: Sendable, Hashable {
+    public let from: Double
+    public let title: String
+    public let location: SourceLocation?
+
+    public init(from: Double, title: String, location: SourceLocation? = nil) {
+        self.from = from
+        self.title = title
+        self.location = location
+    }
+
+    /// A percentage as people write it: `95`, `87.5`.
+    public static func format(_ value: Double) -> String {
+        value == value.rounded() ? String(Int(value)) : String(format: "%.1f", value)
+    }
+}
+
+/// book.yml's `evaluation`: the score to reach, the fewest NPS answers that make a figure, and
+/// the incentive bands from the highest down.
+public struct Evaluation: Sendable, Hashable {
+    public var target: Double?
+    public var minAnswers = 10
+    public var bands: [Band] = []
+
+    public init() {}
+
+    /// The band a score falls in.
+    public func band(for score: Double) -> Band? { bands.first { score >= $0.from } }
 }
 
 /// "Entity B is referenced by entity A through field F" (F is `link` for a body link).

@@ -40,10 +40,21 @@ public enum Decoding {
             details = .role(Role(reportsTo: r.reference("reports_to")))
         case .standard:
             var checks: [Check] = []
+            var ids: [String: Int] = [:]
             for node in r.items("checks") {
                 let (check, found) = self.check(node)
                 extra += found
-                if let check { checks.append(check) }
+                guard let check else { continue }
+                if let id = check.id {
+                    if let first = ids[id] {
+                        extra.append(Diagnostic(.duplicateID, at: check.location,
+                            "check id \"\(id)\" is already used by check \(first) of this standard",
+                            suggestion: "give each check of a standard its own id"))
+                    } else {
+                        ids[id] = checks.count + 1
+                    }
+                }
+                checks.append(check)
             }
             details = .standard(Standard(category: r.text("category"), appliesTo: r.references("applies_to"), checks: checks))
         case .script:
@@ -94,16 +105,23 @@ public enum Decoding {
     static func check(_ node: YAMLNode) -> (Check?, [Diagnostic]) {
         switch node.value {
         case .scalar(let text, _) where !node.isNull:
-            return (Check(text: text, weight: 1, critical: false, location: node.location), [])
+            return (Check(id: nil, text: text, weight: 1, critical: false, location: node.location), [])
         case .mapping:
             let r = FieldReader(node, allowed: Schema.checkFields, subject: "a check")
+            var id = r.text("id")
+            if let given = id, !Identifier.isValid(given), let value = r.node("id") {
+                r.report(.invalidID, at: value.location.spanning(given),
+                         "check id \"\(given)\" is not a valid id (lower-case Latin letters, digits and hyphens)",
+                         suggestion: Identifier.suggestion(for: given).map { "use \"\($0)\"" })
+                id = nil
+            }
             let text = r.text("text", required: true)
             let weight = r.number("weight") ?? 1
             let critical = r.boolean("critical") ?? false
-            return (text.map { Check(text: $0, weight: weight, critical: critical, location: node.location) }, r.diagnostics)
+            return (text.map { Check(id: id, text: $0, weight: weight, critical: critical, location: node.location) }, r.diagnostics)
         default:
             return (nil, [Diagnostic(.wrongType, at: node.location,
-                "each check must be a text or a mapping with text, weight and critical, not \(node.shapeName)")])
+                "each check must be a text or a mapping with id, text, weight and critical, not \(node.shapeName)")])
         }
     }
 
@@ -130,6 +148,82 @@ public enum Decoding {
         config.reviewIntervalDays = r.integer("review_interval_days", in: 1...36_500)
         config.editURL = r.text("edit_url")
         config.theme = r.text("theme")
-        return (config, r.diagnostics)
+        var extra: [Diagnostic] = []
+        if let node = r.node("departments") {
+            let (departments, found) = self.departments(node)
+            config.departments = departments
+            extra += found
+        }
+        if let node = r.node("evaluation") {
+            let (evaluation, found) = self.evaluation(node)
+            config.evaluation = evaluation
+            extra += found
+        }
+        return (config, r.diagnostics + extra)
+    }
+
+    /// `departments`: a mapping from an id to a title (`north: Салон на Северной`).
+    static func departments(_ node: YAMLNode) -> ([Department], [Diagnostic]) {
+        guard case .mapping(let pairs) = node.value else {
+            return ([], [Diagnostic(.wrongType, at: node.location,
+                "\"departments\" must be a mapping from an id to a title (north: Салон на Северной), not \(node.shapeName)")])
+        }
+        var out: [Department] = [], diagnostics: [Diagnostic] = []
+        var seen = Set<String>()
+        for pair in pairs {
+            guard let id = pair.key.scalarText, !pair.key.isNull else { continue }
+            guard Identifier.isValid(id) else {
+                diagnostics.append(Diagnostic(.invalidID, at: pair.key.location.spanning(id),
+                    "department id \"\(id)\" is not a valid id (lower-case Latin letters, digits and hyphens)",
+                    suggestion: Identifier.suggestion(for: id).map { "use \"\($0)\"" }))
+                continue
+            }
+            guard let title = pair.value.scalarText, !pair.value.isNull else {
+                diagnostics.append(Diagnostic(.wrongType, at: pair.value.location,
+                    "the title of department \"\(id)\" must be a text, not \(pair.value.shapeName)"))
+                continue
+            }
+            if seen.insert(id).inserted { out.append(Department(id: id, title: title)) }
+        }
+        return (out, diagnostics)
+    }
+
+    /// `evaluation`: the target score, the fewest NPS answers worth a figure, the bands.
+    static func evaluation(_ node: YAMLNode) -> (Evaluation, [Diagnostic]) {
+        guard case .mapping = node.value else {
+            return (Evaluation(), [Diagnostic(.wrongType, at: node.location,
+                "\"evaluation\" must be a mapping with target, min_answers and bands, not \(node.shapeName)")])
+        }
+        let r = FieldReader(node, allowed: Schema.evaluationFields, subject: "evaluation")
+        var evaluation = Evaluation()
+        evaluation.target = r.percent("target")
+        evaluation.minAnswers = r.integer("min_answers", in: 1...1_000_000) ?? 10
+        var extra: [Diagnostic] = []
+        for (i, item) in r.items("bands").enumerated() {
+            guard case .mapping = item.value else {
+                extra.append(Diagnostic(.wrongType, at: item.location,
+                    "each band must be a mapping with from and title (from: 95, title: Премия 15 %), not \(item.shapeName)"))
+                continue
+            }
+            let b = FieldReader(item, allowed: Schema.bandFields, subject: "a band")
+            let title = b.text("title", required: true)
+            let from = b.percent("from")
+            extra += b.diagnostics
+            guard let title else { continue }
+            if from == nil, b.node("from") == nil, i > 0 {
+                // The last band may leave "from" out: it takes what is below the others.
+                evaluation.bands.append(Band(from: 0, title: title, location: item.location))
+            } else if let from {
+                if let previous = evaluation.bands.last, from >= previous.from {
+                    extra.append(Diagnostic(.invalidValue, at: item.location,
+                        "bands go from the highest down: \(Band.format(from)) is not below \(Band.format(previous.from))",
+                        suggestion: "list the bands from the highest \"from\" to the lowest"))
+                }
+                evaluation.bands.append(Band(from: from, title: title, location: item.location))
+            } else if b.node("from") == nil {
+                extra.append(Diagnostic(.missingField, at: item.location, "a band: missing required field \"from\""))
+            }
+        }
+        return (evaluation, r.diagnostics + extra)
     }
 }

@@ -90,6 +90,7 @@ public enum DiagnosticCode: String, CaseIterable, Sendable, Codable {
     case brokenLink = "broken-link"
     case brokenAnchor = "broken-anchor"
     case cyclicReportsTo = "cyclic-reports-to"
+    case invalidCSV = "invalid-csv"
     // Warnings: the book is incomplete.
     case unknownField = "unknown-field"
     case unknownFolder = "unknown-folder"
@@ -103,11 +104,17 @@ public enum DiagnosticCode: String, CaseIterable, Sendable, Codable {
     case reviewOverdue = "review-overdue"
     case unsafeLink = "unsafe-link"
     case wrongExtension = "wrong-extension"
+    case offChecklist = "off-checklist"
+    case unansweredChecks = "unanswered-checks"
+    case departmentMismatch = "department-mismatch"
+    case checkByNumber = "check-by-number"
+    case unknownColumn = "unknown-column"
 
     public var severity: Severity {
         switch self {
         case .unknownField, .unknownFolder, .orphanStep, .unusedScript, .unusedSituation,
-             .unusedStandard, .idleRole, .standardWithoutChecks, .emptyBody, .reviewOverdue, .unsafeLink, .wrongExtension:
+             .unusedStandard, .idleRole, .standardWithoutChecks, .emptyBody, .reviewOverdue, .unsafeLink, .wrongExtension,
+             .offChecklist, .unansweredChecks, .departmentMismatch, .checkByNumber, .unknownColumn:
             .warning
         default:
             .error
@@ -139,6 +146,12 @@ public enum DiagnosticCode: String, CaseIterable, Sendable, Codable {
         case .brokenLink: "a relative link in a body points at no file"
         case .brokenAnchor: "a link's `#anchor` matches no heading of its target"
         case .cyclicReportsTo: "roles whose `reports_to` lead round in a circle (or a role that reports to itself)"
+        case .invalidCSV: "a CSV file of visits that cannot be read as a table: a quote left open, a row with more or fewer cells than the header"
+        case .offChecklist: "a visit answers a check that its journey's checklist does not have"
+        case .unansweredChecks: "a visit leaves checks of its journey's checklist unanswered"
+        case .departmentMismatch: "a visit names an employee whom the roster puts in another department"
+        case .checkByNumber: "a visit names a check by its number, which shifts when checks are added: give the check an id"
+        case .unknownColumn: "a column of a CSV file of visits that is neither a field of a visit nor a check"
         case .unsafeLink: "a link or image uses a `javascript:`, `vbscript:`, `file:` or `data:` URL: the handbook keeps its text and drops the link"
         case .unknownField: "a front-matter field the kind does not have (likely a typo)"
         case .unknownFolder: "a Markdown file outside the folders of the kinds"

@@ -92,6 +92,9 @@ public struct Role: Sendable, Hashable {
 
 /// An observable criterion of a standard, ticked by a mystery shopper.
 public struct Check: Sendable, Hashable {
+    /// Its id within its standard, if it has one: audits refer to it as `standard/id` (else as
+    /// `standard/number`, which shifts when checks are added).
+    public let id: String?
     public let text: String
     public let weight: Double
     public let critical: Bool

@@ -1,7 +1,7 @@
 /// Reads the fields of one YAML mapping into typed values, reporting every problem as a
 /// diagnostic (missing, wrong type, invalid value, unknown field) instead of stopping.
-final class FieldReader {
-    private(set) var diagnostics: [Diagnostic] = []
+public final class FieldReader {
+    public private(set) var diagnostics: [Diagnostic] = []
     private var fields: [String: YAMLNode.Pair] = [:]
     /// Where "missing field" diagnostics point: the mapping itself.
     private let location: SourceLocation
@@ -11,7 +11,7 @@ final class FieldReader {
     /// - Parameters:
     ///   - allowed: the field names this mapping may have; others get `unknown-field`.
     ///   - subject: what the mapping is, for the unknown-field message ("a step", "a check").
-    init(_ node: YAMLNode, allowed: [String], subject: String, context: String = "") {
+    public init(_ node: YAMLNode, allowed: [String], subject: String, context: String = "") {
         location = node.location
         self.context = context
         guard case .mapping(let pairs) = node.value else { return }
@@ -30,13 +30,13 @@ final class FieldReader {
         }
     }
 
-    func report(_ code: DiagnosticCode, at location: SourceLocation, _ message: String, suggestion: String? = nil) {
+    public func report(_ code: DiagnosticCode, at location: SourceLocation, _ message: String, suggestion: String? = nil) {
         diagnostics.append(Diagnostic(code, at: location, context.isEmpty ? message : "\(context): \(message)",
                                       suggestion: suggestion))
     }
 
     /// The value node of a field; nil when absent or null. Reports a missing required field.
-    func node(_ name: String, required: Bool = false) -> YAMLNode? {
+    public func node(_ name: String, required: Bool = false) -> YAMLNode? {
         guard let pair = fields[name] else {
             if required { report(.missingField, at: location, "missing required field \"\(name)\"") }
             return nil
@@ -48,10 +48,10 @@ final class FieldReader {
         return pair.value
     }
 
-    func has(_ name: String) -> Bool { fields[name] != nil }
+    public func has(_ name: String) -> Bool { fields[name] != nil }
 
     /// A single text.
-    func text(_ name: String, required: Bool = false) -> String? {
+    public func text(_ name: String, required: Bool = false) -> String? {
         guard let value = node(name, required: required) else { return nil }
         guard let text = value.scalarText else {
             report(.wrongType, at: value.location, "\"\(name)\" must be a text, not \(value.shapeName)")
@@ -61,7 +61,7 @@ final class FieldReader {
     }
 
     /// A list of texts; a single text counts as a list of one.
-    func texts(_ name: String, required: Bool = false) -> [String] {
+    public func texts(_ name: String, required: Bool = false) -> [String] {
         items(name, required: required).compactMap { item in
             guard let text = item.scalarText, !item.isNull else {
                 report(.wrongType, at: item.location, "each item of \"\(name)\" must be a text, not \(item.shapeName)")
@@ -72,7 +72,7 @@ final class FieldReader {
     }
 
     /// The items of a list field; a single value counts as a list of one.
-    func items(_ name: String, required: Bool = false) -> [YAMLNode] {
+    public func items(_ name: String, required: Bool = false) -> [YAMLNode] {
         guard let value = node(name, required: required) else { return [] }
         switch value.value {
         case .sequence(let items):
@@ -86,7 +86,7 @@ final class FieldReader {
     }
 
     /// Exactly one reference (`responsible: sales-manager`).
-    func reference(_ name: String, required: Bool = false, one explanation: String = "") -> Reference? {
+    public func reference(_ name: String, required: Bool = false, one explanation: String = "") -> Reference? {
         guard let value = node(name, required: required) else { return nil }
         switch value.value {
         case .scalar(let text, _):
@@ -103,7 +103,7 @@ final class FieldReader {
     }
 
     /// A list of references; a single id counts as a list of one.
-    func references(_ name: String, required: Bool = false) -> [Reference] {
+    public func references(_ name: String, required: Bool = false) -> [Reference] {
         items(name, required: required).compactMap { item in
             guard let text = item.scalarText, !item.isNull else {
                 report(.wrongType, at: item.location, "each item of \"\(name)\" must be an id, not \(item.shapeName)")
@@ -113,7 +113,7 @@ final class FieldReader {
         }
     }
 
-    func day(_ name: String) -> (Day, SourceLocation)? {
+    public func day(_ name: String) -> (Day, SourceLocation)? {
         guard let value = node(name) else { return nil }
         guard let text = value.scalarText else {
             report(.wrongType, at: value.location, "\"\(name)\" must be a date (YYYY-MM-DD), not \(value.shapeName)")
@@ -126,7 +126,7 @@ final class FieldReader {
         return (day, value.location)
     }
 
-    func integer(_ name: String, in range: ClosedRange<Int>) -> Int? {
+    public func integer(_ name: String, in range: ClosedRange<Int>) -> Int? {
         guard let value = node(name) else { return nil }
         guard let text = value.scalarText, let n = Int(text.trimmingSpaces) else {
             report(.wrongType, at: value.location, "\"\(name)\" must be a whole number, not \(value.describedValue)")
@@ -139,7 +139,7 @@ final class FieldReader {
         return n
     }
 
-    func number(_ name: String) -> Double? {
+    public func number(_ name: String) -> Double? {
         guard let value = node(name) else { return nil }
         guard let text = value.scalarText, let n = Double(text.trimmingSpaces), n.isFinite else {
             report(.wrongType, at: value.location, "\"\(name)\" must be a number, not \(value.describedValue)")
@@ -152,7 +152,22 @@ final class FieldReader {
         return n
     }
 
-    func boolean(_ name: String) -> Bool? {
+    /// A percentage: a number from 0 to 100.
+    public func percent(_ name: String) -> Double? {
+        guard let value = node(name) else { return nil }
+        guard let text = value.scalarText, let n = Double(text.trimmingSpaces.replacingOccurrences(of: "%", with: "")
+            .trimmingCharacters(in: .whitespaces)), n.isFinite else {
+            report(.wrongType, at: value.location, "\"\(name)\" must be a percentage (a number from 0 to 100), not \(value.describedValue)")
+            return nil
+        }
+        guard (0...100).contains(n) else {
+            report(.invalidValue, at: value.location, "\"\(name)\" must be between 0 and 100, not \(text)")
+            return nil
+        }
+        return n
+    }
+
+    public func boolean(_ name: String) -> Bool? {
         guard let value = node(name) else { return nil }
         switch value.scalarText?.lowercased() {
         case "true", "yes", "on": return true
@@ -164,7 +179,7 @@ final class FieldReader {
     }
 
     /// One of a fixed set of words.
-    func choice<T: RawRepresentable & CaseIterable>(_ name: String, _ type: T.Type) -> T? where T.RawValue == String {
+    public func choice<T: RawRepresentable & CaseIterable>(_ name: String, _ type: T.Type) -> T? where T.RawValue == String {
         guard let text = text(name) else { return nil }
         if let value = T(rawValue: text) { return value }
         let allowed = T.allCases.map(\.rawValue)
@@ -177,7 +192,7 @@ final class FieldReader {
 
 extension YAMLNode {
     /// `"abc"` for a scalar, else "a list" / "a mapping" — for messages.
-    var describedValue: String {
+    public var describedValue: String {
         if let text = scalarText { return "\"\(text)\"" }
         return shapeName
     }

@@ -19,8 +19,10 @@ public enum Schema {
     }
 
     public static let bookFields = ["title", "organization", "language", "description", "edition",
-                                    "review_interval_days", "edit_url", "theme"]
+                                    "review_interval_days", "edit_url", "theme", "departments", "evaluation"]
+    static let evaluationFields = ["target", "min_answers", "bands"]
+    static let bandFields = ["from", "title"]
     static let stageFields = ["id", "title", "summary", "steps"]
-    static let checkFields = ["text", "weight", "critical"]
+    static let checkFields = ["id", "text", "weight", "critical"]
     static let phraseFields = ["avoid", "say"]
 }

@@ -1,3 +1,4 @@
+import BookAudit
 import BookCheck
 import BookLoad
 import BookModel
@@ -13,6 +14,8 @@ public enum Pipeline {
     public struct Checked: Sendable {
         public let root: ContentRoot
         public let book: Book
+        /// The mystery-shopper visits, checked against the book.
+        public let audits: Audits
         public let report: CheckReport
         /// Source text by display path, for formatters that show source lines.
         public let sources: [String: String]
@@ -43,12 +46,14 @@ public enum Pipeline {
         let (book, decoding) = ModelBuilder.build(config: loaded.config, documents: loaded.documents, assets: loaded.assets,
                                                   cache: cache?.model)
         times.mark("model")
-        let (rules, completeness) = Checker.run(book, today: today, cache: cache?.check)
-        var report = CheckReport(diagnostics: loaded.diagnostics + decoding + rules, completeness: completeness, files: loaded.sources.count,
+        let (audits, auditDecoding) = AuditModel.build(loaded.audits, book: book)
+        let (rules, completeness) = Checker.run(book, audits: audits, today: today, cache: cache?.check)
+        var report = CheckReport(diagnostics: loaded.diagnostics + decoding + auditDecoding + rules, completeness: completeness,
+                                 files: loaded.sources.count,
                                  content: root.named, strict: strict)
         report.seconds = Date().timeIntervalSince(start)
         times.mark("check")
-        return Checked(root: root, book: book, report: report, sources: loaded.sources,
+        return Checked(root: root, book: book, audits: audits, report: report, sources: loaded.sources,
                        theme: theme ?? root.theme(book.config.theme), times: times)
     }
 

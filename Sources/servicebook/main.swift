@@ -1,4 +1,5 @@
 import ArgumentParser
+import BookAudit
 import BookCheck
 import BookLoad
 import BookModel
@@ -12,11 +13,12 @@ struct Servicebook: ParsableCommand {
         abstract: "Checks a service book written in Markdown and renders it as a handbook.",
         discussion: "Exit codes: 0 success, 1 the book has errors (or warnings with --strict), 2 usage or I/O failure.",
         version: "0.1.0",
-        subcommands: [Check.self, Build.self, Serve.self, New.self, Init.self]
+        subcommands: [Check.self, Build.self, Serve.self, AuditsCommand.self, New.self, Init.self]
     )
 }
 
 extension OutputFormat: ExpressibleByArgument {}
+extension AuditFormat: ExpressibleByArgument {}
 
 /// Colour only on a terminal, and never with NO_COLOR (https://no-color.org) or TERM=dumb.
 func colorOutput() -> Bool {
@@ -235,6 +237,68 @@ struct Serve: ParsableCommand {
             }
         }
         withExtendedLifetime((watchers, sources)) { dispatchMain() }
+    }
+}
+
+struct AuditsCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "audits",
+        abstract: "Score the mystery-shopper visits: overall, per department, employee and month, NPS, the weakest checks.",
+        discussion: """
+        Reads content/audits/ (a visit per Markdown file, or a row of a CSV file) and staff.yml, \
+        checks them with the rest of the book, and prints the scores: a visit's score is the \
+        points of its checks answered yes ÷ the points answered yes or no (a no on a critical \
+        check fails the visit: it counts 0); a group's score is the mean of its visits'. \
+        Exit codes: 0 done, 1 the book has errors (or --fail-under: the latest month's score is \
+        below it), 2 usage or I/O failure.
+        """
+    )
+
+    @OptionGroup var content: ContentOption
+
+    @Option(name: .long, help: ArgumentHelp("Only visits from this month on.", valueName: "yyyy-mm"))
+    var since: String?
+
+    @Option(name: .long, help: ArgumentHelp("Output format: human, json or csv.", valueName: "format"))
+    var format: AuditFormat = .human
+
+    @Option(name: .customLong("fail-under"), help: ArgumentHelp("Exit 1 when the latest month's overall score is below this percentage.", valueName: "percent"))
+    var failUnder: Double?
+
+    func validate() throws {
+        if let since, Month(since) == nil { throw ValidationError("--since must be a month, YYYY-MM (for example 2026-09), not \"\(since)\"") }
+        if let failUnder, !(0...100).contains(failUnder) { throw ValidationError("--fail-under must be a percentage from 0 to 100") }
+    }
+
+    func run() throws {
+        let checked: Pipeline.Checked
+        do {
+            checked = try Pipeline.check(content: content.content)
+        } catch {
+            FileHandle.standardError.write(Data("servicebook: error: \(error)\n".utf8))
+            throw ExitCode(2)
+        }
+        if checked.report.errors > 0 {
+            let color = colorOutput()
+            let errors = CheckReport(diagnostics: checked.report.diagnostics.filter { $0.severity == .error }, completeness: [],
+                                     files: checked.report.files, content: checked.report.content, strict: false)
+            FileHandle.standardError.write(Data(HumanFormatter(color: color).format(errors, sources: checked.sources, summary: false).utf8))
+            FileHandle.standardError.write(Data("audits: the book has \(checked.report.errors) error\(checked.report.errors == 1 ? "" : "s"): fix them first (servicebook check)\n".utf8))
+            throw ExitCode(1)
+        }
+        let month = since.flatMap(Month.init)
+        let report = Scores.report(checked.audits, book: checked.book, since: month)
+        print(format.render(report, book: checked.book, since: month, color: format == .human && colorOutput()), terminator: "")
+        if let failUnder {
+            guard let latest = report.latestMonth, let score = latest.score else {
+                FileHandle.standardError.write(Data("audits: no scored visit\(month.map { " since \($0.id)" } ?? ""): nothing reaches \(Band.format(failUnder)) %\n".utf8))
+                throw ExitCode(1)
+            }
+            if score < failUnder {
+                FileHandle.standardError.write(Data("audits: \(latest.id) scored \(String(format: "%.1f", score)) %, below \(Band.format(failUnder)) %\n".utf8))
+                throw ExitCode(1)
+            }
+        }
     }
 }
 

@@ -1,0 +1,141 @@
+import BookModel
+import CSV
+import Foundation
+
+/// The loader's part for audits: a visit's Markdown file (front matter and the shopper's
+/// account) and a CSV file of visits (parsed by CSV.swift; each cell given the line and column
+/// where it starts, for diagnostics).
+extension ContentLoader {
+    /// A visit written as a Markdown file.
+    static func loadVisit(bytes: [UInt8], path: String, display: String) -> LoadedFile {
+        var result = LoadedFile(path: path)
+        let text: String
+        switch decode(bytes, display: display) {
+        case .failure(let diagnostic):
+            result.diagnostics.append(diagnostic)
+            return result
+        case .success(let decoded):
+            text = decoded
+        }
+        result.text = text
+        let id = String(path.split(separator: "/").last!.dropLast(3))
+        switch FrontMatter.split(text) {
+        case .failure(.missing):
+            result.diagnostics.append(Diagnostic(.missingFrontMatter, at: SourceLocation(file: display, line: 1, column: 1),
+                "a visit starts with front matter: date, journey, department, results, ...",
+                suggestion: "the first line must be \"---\", followed by the visit's fields and a closing \"---\""))
+        case .failure(.unclosed):
+            result.diagnostics.append(Diagnostic(.unclosedFrontMatter, at: SourceLocation(file: display, line: 1, column: 1, length: 3),
+                "the front matter opened here is never closed", suggestion: "add a line \"---\" after the last field"))
+        case .success(let split):
+            switch FrontMatter.parse(split.yaml, firstLine: split.yamlLine, file: display) {
+            case .failure(let f):
+                result.diagnostics.append(Diagnostic(.invalidYAML, at: SourceLocation(file: display, line: f.line, column: f.column),
+                                                     "invalid YAML in front matter: \(f.message)"))
+            case .success(let node):
+                let opening = SourceLocation(file: display, line: 1, column: 1, length: 3)
+                let frontMatter: YAMLNode
+                if let node, case .mapping(let pairs) = node.value {
+                    frontMatter = YAMLNode(.mapping(pairs), at: opening)
+                } else if let node {
+                    result.diagnostics.append(Diagnostic(.frontMatterNotMapping, at: node.location,
+                        "front matter must be a mapping of fields (date: ...), not \(node.shapeName)"))
+                    return result
+                } else {
+                    frontMatter = YAMLNode(.mapping([]), at: opening)
+                }
+                result.visit = VisitDocument(path: path, displayPath: display, id: id, frontMatter: frontMatter,
+                                             body: split.body, bodyLine: split.bodyLine)
+            }
+        }
+        return result
+    }
+
+    /// A CSV file of visits: UTF-8 (a BOM is dropped, CRLF read as LF), comma or semicolon
+    /// (whichever the header row has more of), a header row first.
+    static func loadTable(bytes: [UInt8], path: String, display: String) -> LoadedFile {
+        var result = LoadedFile(path: path)
+        let text: String
+        switch decode(bytes, display: display) {
+        case .failure(let diagnostic):
+            result.diagnostics.append(diagnostic)
+            return result
+        case .success(let decoded):
+            text = decoded
+        }
+        result.text = text
+        let headerLine = text.prefix { $0 != "\n" }
+        let delimiter: UnicodeScalar = headerLine.filter { $0 == ";" }.count > headerLine.filter { $0 == "," }.count ? ";" : ","
+        // A quote left open takes the rest of the file into one cell: CSV.swift reads on
+        // quietly, so the quotes are counted here (in a well-formed file they pair up).
+        var quoteLine = 0, line = 1, open = false, previous: Character = "\n"
+        for character in text {
+            if character == "\"" {
+                if !open && (previous == "\n" || previous == Character(delimiter)) { quoteLine = line }
+                open.toggle()
+            } else if character == "\n" {
+                line += 1
+            }
+            previous = character
+        }
+        if open {
+            result.diagnostics.append(Diagnostic(.invalidCSV, at: SourceLocation(file: display, line: max(1, quoteLine), column: 1),
+                "a quote opened in this row is never closed: the rest of the file would be one cell",
+                suggestion: "close the quoted value with \""))
+            return result
+        }
+        guard let reader = try? CSVReader(string: text, hasHeaderRow: false, delimiter: delimiter) else {
+            result.diagnostics.append(Diagnostic(.invalidCSV, at: SourceLocation(file: display, line: 1, column: 1),
+                "the file cannot be read as CSV", suggestion: "a header row, then one row a visit, comma- or semicolon-separated"))
+            return result
+        }
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        var rows: [[AuditTable.Cell]] = []
+        var row = 1
+        while let values = reader.next() {
+            let start = row
+            rows.append(cells(values, lines: lines, from: start, delimiter: Character(delimiter)))
+            row = start + 1 + values.reduce(0) { $0 + $1.filter { $0 == "\n" }.count }
+        }
+        // Blank lines are no rows.
+        rows.removeAll { $0.count == 1 && $0[0].text.isEmpty }
+        guard let header = rows.first else {
+            result.diagnostics.append(Diagnostic(.invalidCSV, at: SourceLocation(file: display, line: 1, column: 1),
+                "the CSV file is empty", suggestion: "start it with a header row: visit, date, journey, department, ..."))
+            return result
+        }
+        result.table = AuditTable(path: path, displayPath: display, header: header, rows: Array(rows.dropFirst()))
+        return result
+    }
+
+    /// The parsed values of a record starting at line `line`, each with the line and column
+    /// (in characters) where it is written: found by walking the record's text beside the
+    /// values (a quoted value takes its quotes, and doubled quotes inside, more).
+    static func cells(_ values: [String], lines: [Substring], from line: Int, delimiter: Character) -> [AuditTable.Cell] {
+        var out: [AuditTable.Cell] = []
+        var lineIndex = line - 1, column = 0
+        func current() -> [Character] { lineIndex < lines.count ? Array(lines[lineIndex]) : [] }
+        var chars = current()
+        for value in values {
+            out.append(AuditTable.Cell(text: value, line: lineIndex + 1, column: column + 1))
+            // Move past the value as written.
+            let quoted = column < chars.count && chars[column] == "\""
+            let written = quoted ? 2 + value.count + value.filter { $0 == "\"" }.count : value.count
+            var left = written
+            while left > 0 {
+                let rest = chars.count - column
+                if left <= rest {
+                    column += left
+                    left = 0
+                } else {
+                    left -= rest + 1                              // the line's rest and its line end
+                    lineIndex += 1
+                    column = 0
+                    chars = current()
+                }
+            }
+            if column < chars.count, chars[column] == delimiter { column += 1 }
+        }
+        return out
+    }
+}

@@ -1,0 +1,169 @@
+import BookModel
+import BookSite
+import Foundation
+import Testing
+
+/// Mystery-shopper audits (SPEC §10): visits as data, validated by `check`, scored by
+/// `servicebook audits`.
+@Suite("Audits")
+struct AuditTests {
+    /// A book with two departments, a roster, a standard per stage of the purchase journey with
+    /// weighted and critical checks, and 33 visits in a CSV file (scored by hand: the expected
+    /// figures below were computed apart, from the SPEC's formulas).
+    static let files: [String: String] = [
+        "book.yml": """
+        title: Тестовая книга
+        language: ru
+        review_interval_days: 365
+        departments:
+          north: Салон на Северной
+          south: Салон на Южной
+        evaluation:
+          target: 70
+          min_answers: 10
+          bands:
+            - {from: 75, title: Премия}
+            - {from: 50, title: Без премии}
+            - {title: Разбор}
+        """,
+        "staff.yml": """
+        anna: {name: Анна Северова, role: manager, department: north}
+        vera: {name: Вера Южанина, role: operator, department: north}
+        boris: {name: Борис Полянский, role: operator, department: south}
+        """,
+        "standards/phone.md": """
+        ---
+        title: Телефон
+        category: communication
+        applies_to: operator
+        checks:
+          - {id: pickup, text: Отвечает до третьего гудка}
+          - {id: name, text: Называет имя, weight: 2, critical: true}
+          - {id: hold, text: Спрашивает разрешения подождать}
+        ---
+        Стандарт телефонных переговоров.
+        """,
+        "standards/visit-rules.md": """
+        ---
+        title: Визит
+        checks:
+          - {id: smile, text: Улыбается}
+          - {id: offer, text: Предлагает тест-драйв, weight: 3}
+        ---
+        Правила визита.
+        """,
+        "steps/sales/greeting.md": """
+        ---
+        title: Приветствие
+        summary: Встретить клиента.
+        responsible: manager
+        participants: [operator]
+        script: [call-script]
+        standards: [phone, visit-rules]
+        reviewed: 2026-10-01
+        ---
+        Встретить клиента у входа. См. [обязанности](../../roles/manager.md#обязанности).
+        """,
+        "audits/agency.csv": """
+        visit;date;journey;department;employee;nps;phone/pickup;phone/name;phone/hold;visit-rules/smile;visit-rules/offer
+        v00;2026-09-01;purchase;north;anna;0;1;0;1;1;1
+        v01;2026-10-08;purchase;north;vera;7;-;-;0;1;1
+        v02;2026-11-15;purchase;south;boris;3;1;1;0;1;1
+        v03;2026-09-02;purchase;south;boris;10;1;-;-;0;1
+        v04;2026-10-09;purchase;north;anna;;1;0;1;0;1
+        v05;2026-11-16;purchase;north;vera;2;1;1;-;-;0
+        v06;2026-09-03;purchase;north;vera;9;1;1;1;1;0
+        v07;2026-10-10;purchase;south;boris;5;-;-;-;-;-
+        v08;2026-11-17;purchase;north;anna;1;0;1;1;1;1
+        v09;2026-09-04;purchase;north;anna;;0;1;1;1;-
+        v10;2026-10-11;purchase;north;vera;4;-;0;1;1;1
+        v11;2026-11-18;purchase;south;boris;0;1;1;1;1;1
+        v12;2026-09-05;purchase;south;boris;7;-;-;0;1;1
+        v13;2026-10-12;purchase;north;anna;3;1;1;0;1;1
+        v14;2026-11-19;purchase;north;vera;;1;-;-;0;1
+        v15;2026-09-06;purchase;north;vera;6;1;1;1;0;1
+        v16;2026-10-13;purchase;south;boris;2;1;1;-;-;0
+        v17;2026-11-20;purchase;north;anna;9;1;1;1;1;0
+        v18;2026-09-07;purchase;north;anna;5;1;1;1;-;-
+        v19;2026-10-14;purchase;north;vera;;0;0;1;1;1
+        v20;2026-11-01;purchase;south;boris;8;0;1;1;1;-
+        v21;2026-09-08;purchase;south;boris;4;-;0;1;1;1
+        v22;2026-10-15;purchase;north;anna;0;1;0;1;1;1
+        v23;2026-11-02;purchase;north;vera;7;-;-;0;1;1
+        v24;2026-09-09;purchase;north;vera;;1;1;0;1;1
+        v25;2026-10-16;purchase;south;boris;10;1;-;-;0;1
+        v26;2026-11-03;purchase;north;anna;6;1;1;1;0;1
+        v27;2026-09-10;purchase;north;anna;2;1;1;-;-;0
+        v28;2026-10-17;purchase;north;vera;9;1;1;1;1;0
+        v29;2026-11-04;purchase;south;boris;;1;1;1;-;-
+        v30;2026-09-11;purchase;south;boris;1;0;1;1;1;1
+        v31;2026-10-18;purchase;north;anna;8;0;1;1;1;-
+        v32;2026-11-05;purchase;north;vera;4;-;0;1;1;1
+        """,
+    ]
+
+    func number(_ value: Any?) -> Double? { (value as? NSNumber)?.doubleValue }
+
+    @Test("audits --format json gives the hand-computed figures: weights, n.a., critical failures, departments, employees, months, NPS, checks, stages, standards")
+    func figures() throws {
+        let book = try TestBook(overriding: Self.files)
+        let checked = try book.check()
+        #expect(checked.report.errors == 0, "\(checked.diagnostics.map { "\($0.location) \($0.code.rawValue): \($0.message)" })")
+        let run = try Executable.run(["audits", "--format", "json"], in: book.root)
+        #expect(run.status == 0, "\(run.stderr)")
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any])
+        func group(_ object: Any?) -> [Double?] {
+            let g = object as? [String: Any] ?? [:]
+            return [number(g["score"]), number(g["visits"]), number(g["failed"]), number(g["nps"]), number(g["nps_answers"])]
+        }
+        #expect(group(json["overall"]) == [61.6, 33, 7, -44.4, 27])
+        let departments = try #require(json["departments"] as? [[String: Any]])
+        #expect(departments.map { $0["id"] as? String } == ["north", "south"])
+        #expect(group(departments[0]) == [55.7, 22, 6, -47.1, 17])
+        #expect(group(departments[1]) == [74.5, 11, 1, -40.0, 10])
+        let employees = try #require(json["employees"] as? [[String: Any]])
+        #expect(employees.map { $0["id"] as? String } == ["anna", "vera", "boris"])
+        #expect(group(employees[0]) == [57.7, 11, 3, -66.7, 9])
+        #expect(group(employees[1]) == [53.6, 11, 3, -25.0, 8])
+        #expect(group(employees[2]) == [74.5, 11, 1, -40.0, 10])
+        #expect(employees.map { $0["band"] as? String } == ["Без премии", "Без премии", "Без премии"])
+        let months = try #require(json["months"] as? [[String: Any]])
+        #expect(months.map { $0["id"] as? String } == ["2026-09", "2026-10", "2026-11"])
+        #expect(group(months[0]) == [65.0, 11, 2, -44.4, 9])
+        #expect(group(months[1]) == [44.0, 11, 4, -33.3, 9])
+        #expect(group(months[2]) == [74.1, 11, 1, -55.6, 9])
+        #expect(months.map { number($0["change"]) } == [nil, -21.0, 30.1])
+        let checks = try #require(json["checks"] as? [[String: Any]])
+        let byRef = Dictionary(uniqueKeysWithValues: checks.map { ($0["ref"] as? String ?? "", $0) })
+        for (ref, passed, answered, rate) in [("phone/pickup", 20, 26, 76.9), ("phone/name", 19, 26, 73.1), ("phone/hold", 20, 26, 76.9),
+                                               ("visit-rules/smile", 21, 27, 77.8), ("visit-rules/offer", 21, 27, 77.8)] {
+            let c = byRef[ref] ?? [:]
+            #expect([number(c["passed"]), number(c["answered"]), number(c["pass_rate"])] == [Double(passed), Double(answered), rate], "\(ref)")
+        }
+        let stages = try #require(json["stages"] as? [[String: Any]])
+        #expect(stages.map { $0["id"] as? String } == ["purchase/contact", "purchase/visit"])
+        #expect(stages.map { number($0["pass_rate"]) } == [75.0, 77.8])
+        let standards = try #require(json["standards"] as? [[String: Any]])
+        #expect(standards.map { $0["id"] as? String } == ["phone", "visit-rules"])
+        #expect(standards.map { number($0["pass_rate"]) } == [75.0, 77.8])
+    }
+
+    @Test("--since keeps the later months; --fail-under exits 1 below the latest month's score, 0 at or above it; 2 on a bad month")
+    func options() throws {
+        let book = try TestBook(overriding: Self.files)
+        let since = try Executable.run(["audits", "--format", "json", "--since", "2026-10"], in: book.root)
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(since.stdout.utf8)) as? [String: Any])
+        #expect(number((json["overall"] as? [String: Any])?["visits"]) == 22)
+        #expect((json["months"] as? [[String: Any]])?.count == 2)
+        #expect(try Executable.run(["audits", "--fail-under", "80"], in: book.root).status == 1)
+        #expect(try Executable.run(["audits", "--fail-under", "74"], in: book.root).status == 0)
+        #expect(try Executable.run(["audits", "--since", "2026-13"], in: book.root).status == 2)
+        let human = try Executable.run(["audits"], in: book.root)
+        #expect(human.status == 0)
+        #expect(human.stdout.contains("Анна Северова") && human.stdout.contains("Weakest checks"))
+        #expect(!human.stdout.contains("\u{1B}["), "no colour when piped")
+        let csv = try Executable.run(["audits", "--format", "csv"], in: book.root)
+        #expect(csv.stdout.hasPrefix("group,id,title,score,visits,failed,nps,nps_answers,band,role,department\noverall,"))
+        #expect(csv.stdout.contains("employee,boris,Борис Полянский,74.5,11,1,-40.0,10,Без премии,operator,south"))
+    }
+}
