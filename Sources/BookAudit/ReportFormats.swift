@@ -132,13 +132,16 @@ struct AuditHumanFormatter {
             + (report.target.map { " (target \(Band.format($0)) %)" } ?? "") + (since.map { ", since \($0.id)" } ?? "") + "\n\n"
         out += "Overall  \(pad(Percent.text(o.score) + " %", 8, right: true))  \(nps(o))"
             + (o.failed > 0 ? "  \(o.failed) failed on a critical check" : "") + "\n"
+        func visits(_ n: Int) -> String { "\(n) visit\(n == 1 ? "" : "s")" }
         out += table("By month", report.months) { g in
             let change = g.scoreChange.map { "(\(Percent.text($0, sign: true)))" } ?? "(—)"
-            return [g.id, score(g.score), change, "\(g.visits) visits", nps(g)]
+            return [g.id, score(g.score), change, visits(g.visits), nps(g)]
         }
-        out += table("By department", report.departments) { g in [g.title, score(g.score), "\(g.visits) visits", nps(g)] }
+        out += table("By department", report.departments) { g in [g.title, score(g.score), visits(g.visits), nps(g)] }
         out += table("By employee", report.employees) { g in
-            [g.title, g.role ?? "", g.department ?? "", score(g.score), "\(g.visits) visits", g.band?.title ?? ""]
+            [g.title, g.role.flatMap { book.entity(.role, $0)?.title } ?? g.role ?? "",
+             g.department.flatMap { id in book.config.departments.first { $0.id == id }?.title } ?? g.department ?? "",
+             score(g.score), visits(g.visits), g.band?.title ?? ""]
         }
         let weakest = report.weakest(10)
         if !weakest.isEmpty {

@@ -111,9 +111,10 @@ public struct AuditReport: Sendable {
 }
 
 public enum Scores {
-    /// The report of `audits`, from month `since` on when given.
-    public static func report(_ audits: Audits, book: Book, since: Month? = nil) -> AuditReport {
-        let chosen = audits.scored.filter { since == nil || $0.month >= since! }
+    /// The report of `audits`, from month `since` on when given, of the visits `include` keeps.
+    public static func report(_ audits: Audits, book: Book, since: Month? = nil,
+                              include: (ScoredVisit) -> Bool = { _ in true }) -> AuditReport {
+        let chosen = audits.scored.filter { (since == nil || $0.month >= since!) && include($0) }
             .sorted { ($0.date, $0.visit.id) < ($1.date, $1.visit.id) }
         let visits = chosen.map(VisitScore.init)
         let evaluation = book.config.evaluation

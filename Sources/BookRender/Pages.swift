@@ -1,3 +1,4 @@
+import BookAudit
 import BookModel
 import Foundation
 
@@ -24,6 +25,7 @@ extension SiteRenderer {
         ]
         tools.append(item(Paths.checklistIndex, s["checklists"] ?? ""))
         tools.append(item("print.html", s["print"] ?? ""))
+        if quality != nil { tools.append(item(QualityPaths.index, s["quality"] ?? "")) }
         tools.append(item("completeness.html", s["completeness"] ?? ""))
         let chapters = book.all(.page).map { link($0.key, depth: 0) }
         return [
@@ -111,6 +113,10 @@ extension SiteRenderer {
             ])
             embed(scripts: step.scripts, standards: step.standards, into: &c)
             setList(&c, "items", links(step.situations, .situation), flag: "hasSituations")
+            if let quality, let section = qualitySection(quality.steps[entity.id], months: quality.months,
+                                                          title: s["passRateOfStep"] ?? "") {
+                c["quality"] = section
+            }
             let placements = book.index.placements[entity.id] ?? []
             let crumbs: [[String: Any]] = placements.compactMap { p in
                 guard let journey = book.entity(.journey, p.journey),
@@ -146,6 +152,10 @@ extension SiteRenderer {
             c["checks"] = checks(standard)
             c["hasChecks"] = !standard.checks.isEmpty
             c["hasCritical"] = standard.checks.contains(where: \.critical)
+            if let quality, let section = qualitySection(quality.standards[entity.id], months: quality.months,
+                                                          title: s["passRateOfStandard"] ?? "") {
+                c["quality"] = section
+            }
         case .script(let script):
             withFacts(&c, [fact("channel", text: channel(script.channel))])
             c["phrases"] = phrases(script)
@@ -256,24 +266,50 @@ extension SiteRenderer {
     func checklist(_ journey: Entity) -> [String: Any] {
         var number = 0
         var points = 0.0
-        let stages: [[String: Any]] = (journey.journey?.stages ?? []).enumerated().compactMap { i, stage in
-            var seen = Set<String>()
-            let standards: [[String: Any]] = stage.steps.compactMap { book.entity(.step, $0.id)?.step }
-                .flatMap(\.standards).compactMap { book.resolve($0, as: .standard) }
-                .filter { seen.insert($0.id).inserted && !($0.standard?.checks.isEmpty ?? true) }
-                .map { standard in
-                    var l = link(standard.key)
-                    l["checks"] = (standard.standard?.checks ?? []).map { check -> [String: Any] in
-                        number += 1
-                        points += check.weight
-                        return ["number": number, "text": check.text, "weight": self.number(check.weight), "critical": check.critical]
-                    }
-                    return l
+        let list = Checklist(journey, in: book)
+        let stageTitles = journey.journey?.stages.map(\.title) ?? []
+        let stages: [[String: Any]] = list.stages.map { stage in
+            var standards: [[String: Any]] = []
+            for item in stage.items {
+                if standards.isEmpty || (standards.last?["id"] as? String) != item.standard {
+                    var l = book.entity(.standard, item.standard).map { link($0.key) } ?? [:]
+                    l["checks"] = [[String: Any]]()
+                    standards.append(l)
                 }
-            return standards.isEmpty ? nil : ["number": i + 1, "title": stage.title, "standards": standards]
+                number += 1
+                points += item.check.weight
+                var check: [String: Any] = ["number": number, "text": item.check.text, "weight": self.number(item.check.weight),
+                                            "critical": item.check.critical, "ref": item.ref,
+                                            "answerName": "sb:answer-\(number)"]
+                if let score = quality?.checks[item.standard + "/" + String(item.index)], let rate = score.passRate {
+                    check["passRate"] = percent(rate)
+                }
+                var checks = standards[standards.count - 1]["checks"] as? [[String: Any]] ?? []
+                checks.append(check)
+                standards[standards.count - 1]["checks"] = checks
+            }
+            return ["number": stage.stage + 1, "title": stage.stage < stageTitles.count ? stageTitles[stage.stage] : "",
+                    "standards": standards]
         }
-        return ["title": journey.title, "journeyURL": Paths.relative(Paths.page(journey.key), depth: 1),
-                "stages": stages, "points": self.number(points)]
+        var c: [String: Any] = ["title": journey.title, "journey": journey.id, "script": "checklist.js",
+                                "journeyURL": Paths.relative(Paths.page(journey.key), depth: 1),
+                                "stages": stages, "points": self.number(points)]
+        if let quality, let group = quality.report.journeys.first(where: { $0.id == journey.id }) {
+            let perMonth = Scores.report(quality.audits, book: book) { $0.journey == journey.id }.months
+            let title = s["scoreByMonth"] ?? ""
+            c["quality"] = [
+                "rate": percent(group.score), "title": title, "url": Paths.relative(QualityPaths.index, depth: 1),
+                "spark": Charts.sparkline(title: title, values: perMonth.map(\.score)),
+                "months": perMonth.map { ["month": monthTitle($0.id), "rate": percent($0.score)] },
+            ] as [String: Any]
+            c["hasPassRates"] = true
+        }
+        // The fillable form's choices: the departments and the roster's employee ids.
+        c["departments"] = book.config.departments.map { ["id": $0.id, "title": $0.title] }
+        c["hasDepartments"] = !book.config.departments.isEmpty
+        c["employees"] = roster.map { ["id": $0.id] }
+        c["hasEmployees"] = !roster.isEmpty
+        return c
     }
 
     /// A table per journey: its steps down, the roles involved in it across.

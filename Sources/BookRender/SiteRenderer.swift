@@ -1,3 +1,4 @@
+import BookAudit
 import BookModel
 import Foundation
 import Mustache
@@ -73,12 +74,24 @@ public struct SiteRenderer: @unchecked Sendable {
 
     /// The content folder's name, for paths shown in the site ("content/steps/x.md").
     let contentName: String
+    /// What the audits say, when the book has some.
+    let quality: Quality?
+    /// The roster's employees (their ids fill the checklist form; names never reach the handbook).
+    let roster: [Employee]
+    /// Whether the site has a page per employee (the managers' report, not the handbook).
+    let staffPages: Bool
 
     /// - Parameter cache: what an earlier build of the same book rendered (`serve`): bodies whose
     ///   Markdown, link targets and glossary are unchanged are taken from it.
+    /// - Parameter audits: the book's mystery-shopper visits: with some, the handbook has a
+    ///   quality section, and pass rates on standard, step and checklist pages.
     public init(book: Book, theme: Theme, contentName: String = "content", completeness: [CompletenessRow] = [],
-                warnings: @escaping @Sendable () -> [WarningRow] = { [] }, cache: RenderCache? = nil) throws {
+                warnings: @escaping @Sendable () -> [WarningRow] = { [] }, audits: Audits = .empty, staffPages: Bool = false,
+                cache: RenderCache? = nil) throws {
+        self.staffPages = staffPages
         self.book = book
+        quality = audits.scored.isEmpty ? nil : Quality(audits: audits, book: book)
+        roster = audits.roster
         self.contentName = contentName
         self.theme = theme
         let language = book.config.language.rawValue
@@ -99,7 +112,8 @@ public struct SiteRenderer: @unchecked Sendable {
         if let v = book.config.description { info["description"] = v }
         if let v = book.config.edition { info["edition"] = v }
         bookInfo = info
-        navs = [SiteRenderer.navigation(book: book, s: s, depth: 0), SiteRenderer.navigation(book: book, s: s, depth: 1)]
+        let hasQuality = !audits.scored.isEmpty, strings = s
+        navs = (0...2).map { SiteRenderer.navigation(book: book, s: strings, depth: $0, quality: hasQuality) }
     }
 
     /// Every page of the site, the largest first (so that in a full build they start while the
@@ -145,7 +159,7 @@ public struct SiteRenderer: @unchecked Sendable {
         ] }
         add("completeness.html", 0, "completeness", s["completeness"] ?? "") { completenessPage() }
         add("search.html", 0, "search", s["search"] ?? "") { [:] }
-        return pages
+        return pages + qualityPlans() + staffPlans()
     }
 
     /// One page: its template inside the layout.
@@ -159,11 +173,12 @@ public struct SiteRenderer: @unchecked Sendable {
             return .failure(ServicebookError(.render, path: page.path, "the theme has no template \"\(page.template)\""))
         }
         let nav = SiteRenderer.markCurrent(navs[page.depth], href: Paths.relative(page.path, depth: page.depth))
-        let layout: [String: Any] = [
+        var layout: [String: Any] = [
             "s": strings, "root": Paths.relative("", depth: page.depth), "book": bookInfo,
             "lang": book.config.language.rawValue, "pageTitle": page.title, "nav": nav, "content": content,
             "bodyClass": page.template, "description": (pageContext["summary"] as? String) ?? book.config.description ?? "",
         ]
+        if let script = pageContext["script"] as? String { layout["pageScript"] = script }
         guard let full = library.render(layout, withTemplate: "layout") else {
             return .failure(ServicebookError(.render, path: page.path, "the theme has no template \"layout\""))
         }
@@ -328,7 +343,7 @@ public struct SiteRenderer: @unchecked Sendable {
 
     /// The sidebar, rendered once per depth (pages differ only by which link is current).
     /// It stays small however large the book: at most `navJourneys` journeys, then a link to all.
-    static func navigation(book: Book, s: [String: String], depth: Int) -> String {
+    static func navigation(book: Book, s: [String: String], depth: Int, quality: Bool) -> String {
         func a(_ path: String, _ title: String) -> String {
             "<a href=\"\(Paths.relative(path, depth: depth))\">\(SiteRenderer.escape(title))</a>"
         }
@@ -353,6 +368,7 @@ public struct SiteRenderer: @unchecked Sendable {
             out += "<li>\(a(Paths.checklistIndex, s["checklists"] ?? ""))</li>\n"
         }
         out += "<li>\(a("print.html", s["print"] ?? ""))</li>\n"
+        if quality { out += "<li>\(a(QualityPaths.index, s["quality"] ?? ""))</li>\n" }
         out += "<li>\(a("completeness.html", s["completeness"] ?? ""))</li>\n</ul>\n"
         return out
     }

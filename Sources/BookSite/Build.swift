@@ -22,8 +22,11 @@ extension Pipeline {
     ///   - progress: called with short messages about long stages.
     /// - Throws: `ServicebookError` when the content folder or the theme cannot be read, or the
     ///   output cannot be written.
+    /// - Parameter staff: the managers' report (`servicebook report`): the handbook with a page
+    ///   per employee.
     public static func build(content folder: String, display: String? = nil, output: String, theme: String? = nil,
-                             today: Day = Pipeline.today(), progress: (String) -> Void = { _ in }) throws -> Built {
+                             staff: Bool = false, today: Day = Pipeline.today(),
+                             progress: (String) -> Void = { _ in }) throws -> Built {
         let start = Date()
         progress("checking")
         let checked = try check(content: folder, display: display, theme: theme, today: today)
@@ -32,7 +35,7 @@ extension Pipeline {
         }
         var times = checked.times
         progress("indexing")
-        let site = try self.site(checked)
+        let site = try self.site(checked, staff: staff)
         times.mark("search")
         progress("rendering")
         site.pages.renderBodies()

@@ -55,7 +55,8 @@ extension Pipeline {
     ///   - cache: what an earlier run rendered and indexed (`serve`); with a cache, pages are
     ///     kept once rendered.
     /// - Throws: `ServicebookError` when the theme cannot be loaded.
-    public static func site(_ checked: Checked, search: Bool = true, cache: BuildCache? = nil) throws -> Site {
+    ///   - staff: whether to add a page per employee (the managers' report: `report`).
+    public static func site(_ checked: Checked, search: Bool = true, staff: Bool = false, cache: BuildCache? = nil) throws -> Site {
         let theme = try cache?.render.theme(checked.theme) ?? Theme(overrides: checked.theme)
         let root = checked.root
         let renderer = try SiteRenderer(
@@ -67,7 +68,7 @@ extension Pipeline {
                     location.file = root.inSite(location.file)
                     return WarningRow(location: location.description, code: d.code.rawValue, message: d.message)
                 }
-            }, cache: cache?.render)
+            }, audits: checked.audits, staffPages: staff, cache: cache?.render)
         var linked: [String: String] = [:]
         for asset in linkedAssets(checked.book) { linked["files/" + asset] = root.file(asset) }
         return Site(pages: LazySite(renderer, keepsPages: cache != nil),

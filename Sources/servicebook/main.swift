@@ -13,7 +13,7 @@ struct Servicebook: ParsableCommand {
         abstract: "Checks a service book written in Markdown and renders it as a handbook.",
         discussion: "Exit codes: 0 success, 1 the book has errors (or warnings with --strict), 2 usage or I/O failure.",
         version: "0.1.0",
-        subcommands: [Check.self, Build.self, Serve.self, AuditsCommand.self, New.self, Init.self]
+        subcommands: [Check.self, Build.self, Serve.self, AuditsCommand.self, Report.self, New.self, Init.self]
     )
 }
 
@@ -299,6 +299,48 @@ struct AuditsCommand: ParsableCommand {
                 throw ExitCode(1)
             }
         }
+    }
+}
+
+struct Report: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Render the managers' report: the handbook with a page per employee (scores, bands, checks missed).",
+        discussion: """
+        The handbook never shows an employee's name; this report does, for managers only: each \
+        person's visits, score and band, and the checks they missed, linked to the standard and \
+        the script in their role's handbook. Written like build: checked first, replaced atomically.
+        """
+    )
+
+    @OptionGroup var content: ContentOption
+
+    @Option(name: .long, help: ArgumentHelp("The output folder.", valueName: "dir"))
+    var output: String = "_report"
+
+    @OptionGroup var theme: ThemeOption
+
+    @OptionGroup var verbosity: Verbosity
+
+    func run() throws {
+        let built: Pipeline.Built
+        do {
+            built = try Pipeline.build(content: content.content, output: output, theme: theme.theme, staff: true)
+        } catch {
+            FileHandle.standardError.write(Data("servicebook: error: \(error)\n".utf8))
+            throw ExitCode(2)
+        }
+        verbosity.stages(built.times)
+        let report = built.checked.report
+        FileHandle.standardOutput.write(Data(HumanFormatter(color: colorOutput()).format(report, sources: built.checked.sources, summary: false).utf8))
+        if report.errors > 0 {
+            print("report failed: \(report.errors) error\(report.errors == 1 ? "" : "s"); nothing was written, \(output) is unchanged")
+            throw ExitCode(1)
+        }
+        guard !verbosity.quiet else { return }
+        let employees = Scores.report(built.checked.audits, book: built.checked.book).employees.count
+        let dest = output.hasSuffix("/") ? output : output + "/"
+        print(employees == 0 ? "Built \(built.pages) pages in \(String(format: "%.2f", built.seconds)) s → \(dest) (the book has no scored visits: no staff pages)"
+              : "Built the report: \(employees) employee\(employees == 1 ? "" : "s") and \(built.pages) pages in \(String(format: "%.2f", built.seconds)) s → \(dest)")
     }
 }
 

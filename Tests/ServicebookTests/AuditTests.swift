@@ -167,3 +167,119 @@ struct AuditTests {
         #expect(csv.stdout.contains("employee,boris,Борис Полянский,74.5,11,1,-40.0,10,Без премии,operator,south"))
     }
 }
+
+/// `check` on broken audit files: every problem at its file, line and column (a CSV cell's
+/// row and column), never a crash.
+@Suite("Audits: validation")
+struct AuditValidationTests {
+    static let header = "visit;date;journey;department;employee;nps;phone/pickup;phone/name;phone/hold;visit-rules/smile;visit-rules/offer\n"
+
+    func book(_ extra: [String: String]) throws -> TestBook {
+        var files = AuditTests.files
+        files["audits/agency.csv"] = nil
+        for (k, v) in extra { files[k] = v }
+        return try TestBook(overriding: files)
+    }
+
+    func described(_ checked: Pipeline.Checked) -> [String] {
+        checked.diagnostics.map { "\($0.location) \($0.code.rawValue)" }
+    }
+
+    @Test("a Markdown visit: every problem at its line and column, with did-you-mean")
+    func markdownVisit() throws {
+        let book = try book(["audits/2026-11/north-1.md": """
+        ---
+        date: 2026-11-31
+        journey: purchse
+        department: nort
+        employee: [ana, boris]
+        nps: 11
+        results:
+          phone/pickup: может быть
+          phone/nam: yes
+          phne/hold: no
+          phone/2: yes
+          visit-rules/smile: н/п
+          nonsense: да
+          steps/x: нет
+        ---
+        Всё прошло хорошо.
+        """, "audits/2026-11/north-2.md": """
+        ---
+        date: 2026-11-02
+        journey: purchase
+        department: north
+        employee: boris
+        results:
+          phone/pickup: yes
+          phone/name: no
+          visit-rules/offer: yes
+        ---
+        Текст.
+        """])
+        let result = try book.check()
+        let found = described(result)
+        for expected in ["content/audits/2026-11/north-1.md:2:7 invalid-value", "content/audits/2026-11/north-1.md:3:10 unknown-reference",
+                         "content/audits/2026-11/north-1.md:4:13 unknown-reference", "content/audits/2026-11/north-1.md:5:12 unknown-reference",
+                         "content/audits/2026-11/north-1.md:6:6 invalid-value", "content/audits/2026-11/north-1.md:8:17 invalid-value",
+                         "content/audits/2026-11/north-1.md:9:3 unknown-reference", "content/audits/2026-11/north-1.md:10:3 unknown-reference",
+                         "content/audits/2026-11/north-1.md:11:3 check-by-number", "content/audits/2026-11/north-1.md:13:3 invalid-value",
+                         "content/audits/2026-11/north-1.md:14:3 unknown-reference"] {
+            #expect(found.contains(expected), "\(expected) in \(found)")
+        }
+        let byMessage = result.diagnostics
+        #expect(byMessage.first { $0.message.contains("purchse") }?.suggestion == "did you mean \"purchase\"?")
+        #expect(byMessage.first { $0.message.contains("\"nort\"") }?.suggestion == "did you mean \"north\"?")
+        #expect(byMessage.first { $0.message.contains("\"ana\"") }?.suggestion == "did you mean \"anna\"?")
+        #expect(byMessage.first { $0.message.contains("no check \"nam\"") }?.suggestion == "did you mean \"name\"?")
+        #expect(byMessage.first { $0.message.contains("\"phne\"") }?.suggestion == "did you mean \"phone\"?")
+        #expect(byMessage.first { $0.code == .checkByNumber }?.suggestion == "write phone/name")
+        // boris works in the south: a warning; the visit leaves one check unanswered.
+        #expect(found.contains("content/audits/2026-11/north-2.md:5:11 department-mismatch"), "\(found)")
+        #expect(byMessage.contains { $0.code == .unansweredChecks && $0.message.contains("leaves 2 of the 5 checks") && $0.location.file.hasSuffix("north-2.md") })
+        #expect(result.report.exitCode == 1)
+    }
+
+    @Test("a visit dated after today, a missing required field, a visit id used twice (in a file and in a CSV row)")
+    func datesAndIDs() throws {
+        let book = try book([
+            "audits/v1.md": "---\ndate: 2026-12-01\njourney: purchase\ndepartment: north\nresults:\n  phone/pickup: yes\n---\n",
+            "audits/v2.md": "---\ndate: 2026-11-01\njourney: purchase\ndepartment: north\n---\nБез результатов.\n",
+            "audits/more.csv": Self.header + "v1;2026-11-02;purchase;north;anna;9;1;1;1;1;1\n",
+        ])
+        let found = described(try book.check())
+        #expect(found.contains("content/audits/v1.md:2:7 invalid-value"), "\(found)")
+        #expect(found.contains("content/audits/v2.md:1:1 missing-field"), "\(found)")
+        #expect(found.contains("content/audits/v1.md:1:1 duplicate-id") || found.contains("content/audits/more.csv:2:1 duplicate-id"), "\(found)")
+    }
+
+    @Test("broken CSV files: a diagnostic at the row, never a crash", arguments: [
+        ("a quote left open", Array((header + "v1;2026-11-02;purchase;north;anna;9;1;1;1;1;1\nv2;\"2026-11-03;purchase;north;anna;9;1;1;1;1;1\n").utf8),
+         "content/audits/a.csv:3:1 invalid-csv"),
+        ("a ragged row", Array((header + "v1;2026-11-02;purchase;north;anna;9;1;1\n").utf8), "content/audits/a.csv:2:1 invalid-csv"),
+        ("Windows-1251 bytes", Array(header.utf8) + Array("v1;2026-11-02;purchase;north;".utf8) + [0xC0, 0xED, 0xED, 0xE0] + Array(";9;1;1;1;1;1\n".utf8),
+         "content/audits/a.csv:2:30 invalid-encoding"),
+        ("an empty file", [], "content/audits/a.csv:1:1 invalid-csv"),
+        ("an answer that is none", Array((header + "v1;2026-11-02;purchase;north;anna;9;1;да;нет;maybe;1\n").utf8),
+         "content/audits/a.csv:2:46 invalid-value"),
+    ] as [(String, [UInt8], String)])
+    func brokenCSV(_ what: String, _ bytes: [UInt8], _ expected: String) throws {
+        let book = try book([:])
+        try book.write("audits/a.csv", bytes: bytes)
+        let found = described(try book.check())
+        #expect(found.contains(expected), "\(what): \(found)")
+    }
+
+    @Test("a BOM, CRLF line ends, a comma-separated file, quoted cells and an unknown column: read as meant")
+    func readableCSV() throws {
+        let book = try book([:])
+        let text = "visit,date,journey,department,employee,nps,\"phone/pickup\",phone/name,phone/hold,visit-rules/smile,visit-rules/offer,comment\r\n"
+            + "v1,2026-11-02,purchase,north,\"anna, vera\",9,1,1,1,1,1,\"хорошо, быстро\"\r\n"
+        try book.write("audits/a.csv", bytes: [0xEF, 0xBB, 0xBF] + Array(text.utf8))
+        let result = try book.check()
+        #expect(result.report.errors == 0, "\(described(result))")
+        #expect(described(result).contains("content/audits/a.csv:1:117 unknown-column"), "\(described(result))")
+        #expect(result.audits.scored.first?.employees == ["anna", "vera"])
+        #expect(result.audits.scored.count == 1)
+    }
+}

@@ -24,7 +24,7 @@ from pathlib import Path
 
 URL_ATTRIBUTES = {"href", "src", "action", "formaction", "srcset", "poster", "data", "xlink:href", "background", "cite", "ping"}
 FORBIDDEN_TAGS = {"iframe", "object", "embed", "base", "frame", "frameset", "applet", "svg", "math", "style"}
-THEME_SCRIPTS = {"assets/search-core.js", "assets/search.js"}
+THEME_SCRIPTS = {"assets/search-core.js", "assets/search.js", "assets/checklist.js"}
 problems = []
 
 
@@ -51,8 +51,10 @@ class Page(html.parser.HTMLParser):
             self.csp = values.get("content") or ""
         if tag == "form":
             self.forms += 1
-            if (values.get("action") or "").split("../")[-1] not in ("search.html",):
-                self.problem(f"a form that is not the search box: {values}")
+            # The search box, and a checklist's visit form (no action: its script saves a file).
+            if (values.get("action") or "").split("../")[-1] not in ("search.html",) and not (
+                    values.get("class") == "visit-form" and "action" not in values):
+                self.problem(f"a form that is neither the search box nor a checklist's visit form: {values}")
         for name, value in attrs:
             if name.lower().startswith("on"):
                 self.problem(f"event handler {name}= on <{tag}>")
