@@ -40,7 +40,7 @@ let package = Package(
         .target(name: "BookCheck", dependencies: ["BookModel", "BookAudit"]),
         // Model + theme -> pages: Markdown to HTML, Mustache templates, the default theme.
         .target(name: "BookRender", dependencies: [
-            "BookModel", "BookMarkdown", .product(name: "Mustache", package: "swift-mustache"),
+            "BookModel", "BookMarkdown", "BookAudit", .product(name: "Mustache", package: "swift-mustache"),
         ]),
         // Snowball stemmers from Debian (libstemmer-dev, which has no pkg-config file).
         .systemLibrary(name: "CStemmer", providers: [.apt(["libstemmer-dev"])]),

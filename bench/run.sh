@@ -3,6 +3,7 @@
 # a Hugo site), then measures on this machine, release build:
 #   check  — servicebook check --strict
 #   build  — servicebook build (check, render, search index, write), beside `hugo` on the same content
+#   audits — check and `audits` over 10,000 visits, and the build with and without them
 #   search — the index build time, our index beside Pagefind's over the same built pages: size,
 #            bytes a query downloads, query time in headless Chromium (bench/search_bench.py)
 #   serve  — the rebuild after each kind of edit in one process, stage by stage (rebuild-bench);
@@ -57,6 +58,29 @@ fi
 for n in 1000 10000; do
   printf 'search index build at %5s entities: %s ms (the search stage of the last build)\n' "$n" "${search_ms[$n]}"
 done
+# Audits: 10,000 mystery-shopper visits × 60 checks (10 CSV files) over the 10,000-entity book,
+# and the same book without its audits folder, to see what the quality section costs a build.
+audited="$work/audits-10000" plain="$work/audits-10000-none"
+if [ ! -f "$audited/book.yml" ]; then
+  rm -rf "$audited" && "$bin/bookgen" 10000 "$audited" --audits 10000 >/dev/null
+fi
+rm -rf "$plain" && cp -r "$audited" "$plain" && rm -rf "$plain/audits"
+echo "audits: 10000 visits x 60 checks over 10000 entities:"
+measure check-audits 10000 "$bin/servicebook" check --verbose --content "$audited"
+measure audits 10000 "$bin/servicebook" audits --content "$audited"
+measure audits-json 10000 "$bin/servicebook" audits --format json --content "$audited"
+# The two builds alternate, run after run, so that the machine's drift falls on both alike.
+with=() without=()
+for _ in $(seq "$runs"); do
+  /usr/bin/time -o "$work/time" -f "%e" "$bin/servicebook" build --content "$audited" --output "$work/site-audits" >/dev/null
+  with+=("$(tail -1 "$work/time")")
+  /usr/bin/time -o "$work/time" -f "%e" "$bin/servicebook" build --content "$plain" --output "$work/site-audits-none" >/dev/null
+  without+=("$(tail -1 "$work/time")")
+done
+median() { printf '%s\n' "$@" | sort -n | sed -n "$(( ($# + 1) / 2 ))p"; }
+mw=$(median "${with[@]}") mn=$(median "${without[@]}")
+printf 'build with audits: %s s, without: %s s (medians of %s alternating runs): the quality section (%s pages) adds %.2f s\n' \
+  "$mw" "$mn" "$runs" "$(find "$work/site-audits/quality" -type f | wc -l)" "$(echo "$mw - $mn" | bc -l)"
 if python3 -c "import selenium, pagefind_bin" 2>/dev/null && command -v chromedriver >/dev/null; then
   # Queries whose words are in every generated book: one word, three words, and the most common stem.
   for n in 1000 10000; do

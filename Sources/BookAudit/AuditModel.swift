@@ -12,8 +12,14 @@ public struct Audits: Sendable {
     /// The visits that can be scored (their journey, department and every answered check
     /// exist), resolved.
     public let scored: [ScoredVisit]
+    /// Each check the scored visits answer, once (stage -1), and each stage they tick checks
+    /// under (`journey/stage index`): `ScoredVisit.slots` count in them by position, so that
+    /// scoring thousands of visits adds numbers in arrays instead of looking up names.
+    public let items: [ChecklistItem]
+    public let stageKeys: [String]
 
-    public static let empty = Audits(visits: [], roster: [], checklists: [:], findings: AuditFindings(), scored: [])
+    public static let empty = Audits(visits: [], roster: [], checklists: [:], findings: AuditFindings(), scored: [],
+                                     items: [], stageKeys: [])
 
     public var isEmpty: Bool { visits.isEmpty }
 
@@ -30,6 +36,9 @@ public struct ScoredVisit: Sendable {
     /// Each answer with its check (and the stage of the visit's journey it is ticked under, if
     /// the check is on that journey's checklist).
     public let answers: [(item: ChecklistItem, answer: Answer)]
+    /// For each answer, its check's place in `Audits.items` and its stage's in
+    /// `Audits.stageKeys` (-1 when it is not on the journey's checklist).
+    public let slots: [(item: Int, stage: Int)]
 
     public var month: Month { Month(date) }
 }
@@ -78,14 +87,14 @@ public enum AuditModel {
         let (roster, rosterDiagnostics) = self.roster(sources, book: book, findings: &findings)
         diagnostics += rosterDiagnostics
         var visits: [Visit] = []
-        for document in sources.visits {
-            let (visit, found) = decode(document)
+        // Files decode on their own, in parallel; their visits and diagnostics keep the files' order.
+        for (visit, found) in sources.visits.parallelMap(decode) {
             diagnostics += found
             if let visit { visits.append(visit) }
         }
-        for table in sources.tables {
-            let (rows, found) = decode(table, findings: &findings)
+        for (rows, found, unknownColumns) in sources.tables.parallelMap(decode) {
             diagnostics += found
+            findings.unknownColumns += unknownColumns
             visits += rows
         }
         let checklists = Checklist.all(book)
@@ -93,6 +102,28 @@ public enum AuditModel {
         let employees = Dictionary(roster.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
         var firstOf: [String: SourceLocation] = [:]
         var scored: [ScoredVisit] = []
+        struct CheckKey: Hashable { let journey: String, check: String }
+        var resolutions: [CheckKey: (Resolution, (item: Int, stage: Int))] = [:]
+        var checklistSlots: [String: [Int]] = [:]
+        var items: [ChecklistItem] = [], itemSlots: [String: Int] = [:]
+        var stageKeys: [String] = [], stageSlots: [String: Int] = [:]
+        // Each check's and each stage's place in `items` and `stageKeys`.
+        func slotOf(item: ChecklistItem) -> Int {
+            let key = item.standard + "/" + String(item.index)
+            if let slot = itemSlots[key] { return slot }
+            itemSlots[key] = items.count
+            items.append(ChecklistItem(standard: item.standard, index: item.index, check: item.check, stage: -1))
+            return items.count - 1
+        }
+        func slotOf(_ resolution: Resolution, journey: String) -> (item: Int, stage: Int) {
+            guard case .item(let item, _, _) = resolution else { return (-1, -1) }
+            let slot = slotOf(item: item)
+            guard item.stage >= 0 else { return (slot, -1) }
+            let stageKey = journey + "/" + String(item.stage)
+            let stage = stageSlots[stageKey] ?? stageKeys.count
+            if stage == stageKeys.count { stageSlots[stageKey] = stage; stageKeys.append(stageKey) }
+            return (slot, stage)
+        }
         for visit in visits {
             if let first = firstOf[visit.id] {
                 findings.duplicates.append((visit, first))
@@ -124,51 +155,73 @@ public enum AuditModel {
                 }
             }
             var answers: [(item: ChecklistItem, answer: Answer)] = []
-            var answered = Set<String>()
+            var slots: [(item: Int, stage: Int)] = []
+            var answered = Set<Int>()
             for (check, answer) in visit.answers {
-                guard let item = resolve(check, checklist: checklist, book: book, findings: &findings) else { ok = false; continue }
-                answers.append((item, answer))
-                answered.insert(item.ref)
-                if let checklist, !checklist.items.contains(where: { $0.standard == item.standard && $0.index == item.index }) {
-                    findings.offChecklist.append((check, checklist.journey))
+                // A CSV file names the same checks on every row: resolve each name once per journey.
+                let key = CheckKey(journey: checklist?.journey ?? "", check: check.text)
+                let resolution: Resolution, slot: (item: Int, stage: Int)
+                if let known = resolutions[key] {
+                    (resolution, slot) = known
+                } else {
+                    resolution = resolve(check.text, checklist: checklist, book: book)
+                    slot = slotOf(resolution, journey: visit.journey?.text ?? "")
+                    resolutions[key] = (resolution, slot)
                 }
+                switch resolution {
+                case .malformed: findings.malformedChecks.append(check)
+                case .unknownStandard: findings.unknownStandards.append(check)
+                case .unknownCheck(let standard): findings.unknownChecks.append((check, standard))
+                case .item(let item, let byNumber, let onChecklist):
+                    if byNumber { findings.byNumber.append((check, item.check.id)) }
+                    answers.append((item, answer))
+                    slots.append(slot)
+                    answered.insert(slot.item)
+                    if let checklist, !onChecklist { findings.offChecklist.append((check, checklist.journey)) }
+                    continue
+                }
+                ok = false
             }
             if let checklist {
-                let missing = checklist.items.filter { !answered.contains($0.ref) }.count
+                let slots = checklistSlots[checklist.journey] ?? checklist.items.map { slotOf(item: $0) }
+                checklistSlots[checklist.journey] = slots
+                let missing = slots.count - slots.filter(answered.contains).count
                 if missing > 0 { findings.unanswered.append((visit, missing, checklist.journey)) }
             }
             if ok, let date = visit.date, let journey = visit.journey?.text, let department = visit.department?.text {
                 scored.append(ScoredVisit(visit: visit, date: date, journey: journey, department: department,
-                                          employees: visit.employees.map(\.text), answers: answers))
+                                          employees: visit.employees.map(\.text), answers: answers, slots: slots))
             }
         }
-        return (Audits(visits: visits, roster: roster, checklists: checklists, findings: findings, scored: scored), diagnostics)
+        return (Audits(visits: visits, roster: roster, checklists: checklists, findings: findings, scored: scored,
+                       items: items, stageKeys: stageKeys), diagnostics)
     }
 
-    /// A check reference resolved to its standard's check (on the journey's checklist, with its
-    /// stage, when it is there).
-    static func resolve(_ check: Written, checklist: Checklist?, book: Book, findings: inout AuditFindings) -> ChecklistItem? {
-        guard let (standardID, checkID) = CheckRef.split(check.text) else {
-            findings.malformedChecks.append(check)
-            return nil
-        }
+    /// What a check's name in a visit stands for.
+    enum Resolution {
+        /// The check (on the journey's checklist, with its stage, when it is there), whether
+        /// the visit named it by its number, whether the journey's checklist has it.
+        case item(ChecklistItem, byNumber: Bool, onChecklist: Bool)
+        case malformed, unknownStandard
+        case unknownCheck(standard: String)
+    }
+
+    static func resolve(_ text: String, checklist: Checklist?, book: Book) -> Resolution {
+        guard let (standardID, checkID) = CheckRef.split(text) else { return .malformed }
         guard let standard = book.entity(.standard, standardID), let checks = standard.standard?.checks else {
-            findings.unknownStandards.append(check)
-            return nil
+            return .unknownStandard
         }
-        var index: Int?
+        var index: Int?, byNumber = false
         if let found = checks.firstIndex(where: { $0.id == checkID }) {
             index = found
         } else if let number = Int(checkID), (1...checks.count).contains(number) {
             index = number - 1
-            findings.byNumber.append((check, checks[number - 1].id))
+            byNumber = true
         }
-        guard let index else {
-            findings.unknownChecks.append((check, standardID))
-            return nil
-        }
-        if let item = checklist?.items.first(where: { $0.standard == standardID && $0.index == index }) { return item }
-        return ChecklistItem(standard: standardID, index: index, check: checks[index], stage: -1)
+        guard let index else { return .unknownCheck(standard: standardID) }
+        let listed = checklist?.items.first(where: { $0.standard == standardID && $0.index == index })
+        let item = listed ?? ChecklistItem(standard: standardID, index: index, check: checks[index], stage: -1)
+        return .item(item, byNumber: byNumber, onChecklist: listed != nil)
     }
 
     // MARK: - The roster
@@ -266,21 +319,22 @@ public enum AuditModel {
 
     // MARK: - CSV visits
 
-    static func decode(_ table: AuditTable, findings: inout AuditFindings) -> ([Visit], [Diagnostic]) {
-        var diagnostics: [Diagnostic] = []
+    /// - Returns: the rows' visits, the diagnostics, and the header's unknown columns.
+    static func decode(_ table: AuditTable) -> ([Visit], [Diagnostic], [Written]) {
+        var diagnostics: [Diagnostic] = [], unknownColumns: [Written] = []
         func at(_ cell: AuditTable.Cell, length: Int? = nil) -> SourceLocation {
             SourceLocation(file: table.displayPath, line: cell.line, column: cell.column, length: length ?? max(1, cell.text.count))
         }
         var column: [String: Int] = [:]
         var checks: [(index: Int, check: Written)] = []
         for (i, cell) in table.header.enumerated() {
-            let name = cell.text.trimmingCharacters(in: .whitespaces)
+            let name = cell.text.trimmingSpaces
             if columns.contains(name.lowercased()) {
                 column[name.lowercased()] = column[name.lowercased()] ?? i
             } else if CheckRef.split(name) != nil {
                 checks.append((i, Written(text: name, location: at(cell))))
             } else if !name.isEmpty {
-                findings.unknownColumns.append(Written(text: name, location: at(cell)))
+                unknownColumns.append(Written(text: name, location: at(cell)))
             }
         }
         let headerAt = table.header.first.map { at($0) } ?? SourceLocation(file: table.displayPath, line: 1, column: 1)
@@ -288,14 +342,14 @@ public enum AuditModel {
             diagnostics.append(Diagnostic(.missingField, at: headerAt, "the CSV file has no column \"\(required)\"",
                 suggestion: "the header row names the columns: visit, date, journey, department, employee, auditor, nps, then one column per check (standard/check)"))
         }
-        guard column["visit"] != nil else { return ([], diagnostics) }
+        guard column["visit"] != nil else { return ([], diagnostics, unknownColumns) }
         var visits: [Visit] = []
         for row in table.rows {
             guard let first = row.first else { continue }
             func cell(_ name: String) -> AuditTable.Cell? {
                 guard let i = column[name], i < row.count else { return nil }
                 let cell = row[i]
-                return cell.text.trimmingCharacters(in: .whitespaces).isEmpty ? nil : cell
+                return cell.text.trimmingSpaces.isEmpty ? nil : cell
             }
             let rowAt = at(first)
             if row.count != table.header.count {
@@ -309,7 +363,7 @@ public enum AuditModel {
             }
             var date: Day?
             if let text = cell("date") {
-                date = Day(text.text.trimmingCharacters(in: .whitespaces))
+                date = Day(text.text.trimmingSpaces)
                 if date == nil {
                     diagnostics.append(Diagnostic(.invalidValue, at: at(text), "\"\(text.text)\" is not a date in the form YYYY-MM-DD"))
                 }
@@ -317,7 +371,7 @@ public enum AuditModel {
                 diagnostics.append(Diagnostic(.missingField, at: at(id), "visit \"\(id.text)\" has no date"))
             }
             func written(_ name: String) -> Written? {
-                cell(name).map { Written(text: $0.text.trimmingCharacters(in: .whitespaces), location: at($0)) }
+                cell(name).map { Written(text: $0.text.trimmingSpaces, location: at($0)) }
             }
             let journey = written("journey"), department = written("department")
             if journey == nil { diagnostics.append(Diagnostic(.missingField, at: at(id), "visit \"\(id.text)\" has no journey")) }
@@ -336,7 +390,7 @@ public enum AuditModel {
             }
             var nps: Int?
             if let cell = cell("nps") {
-                if let n = Int(cell.text.trimmingCharacters(in: .whitespaces)), (0...10).contains(n) {
+                if let n = Int(cell.text.trimmingSpaces), (0...10).contains(n) {
                     nps = n
                 } else {
                     diagnostics.append(Diagnostic(.invalidValue, at: at(cell), "nps must be a whole number from 0 to 10, not \"\(cell.text)\""))
@@ -345,7 +399,7 @@ public enum AuditModel {
             var answers: [(check: Written, answer: Answer)] = []
             for (index, check) in checks where index < row.count {
                 let value = row[index]
-                let text = value.text.trimmingCharacters(in: .whitespaces)
+                let text = value.text.trimmingSpaces
                 guard !text.isEmpty else { continue }
                 guard let answer = Answer(text, csv: true) else {
                     diagnostics.append(Diagnostic(.invalidValue, at: at(value),
@@ -354,11 +408,11 @@ public enum AuditModel {
                 }
                 answers.append((Written(text: check.text, location: at(value)), answer))
             }
-            visits.append(Visit(id: id.text.trimmingCharacters(in: .whitespaces), location: rowAt, isRow: true, date: date,
+            visits.append(Visit(id: id.text.trimmingSpaces, location: rowAt, isRow: true, date: date,
                                 dateLocation: cell("date").map { at($0) }, journey: journey, department: department,
                                 employees: employees, auditor: cell("auditor")?.text, channel: cell("channel")?.text, nps: nps,
                                 answers: answers, notes: [], account: "", accountLine: 0))
         }
-        return (visits, diagnostics)
+        return (visits, diagnostics, unknownColumns)
     }
 }

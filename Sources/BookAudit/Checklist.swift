@@ -23,7 +23,7 @@ public enum CheckRef {
 
     /// `standard/check` split in two; nil when the text has no "/" between two parts.
     public static func split(_ text: String) -> (standard: String, check: String)? {
-        let trimmed = text.trimmingCharacters(in: .whitespaces)
+        let trimmed = text.trimmingSpaces
         guard let slash = trimmed.firstIndex(of: "/") else { return nil }
         let standard = String(trimmed[..<slash]), check = String(trimmed[trimmed.index(after: slash)...])
         guard !standard.isEmpty, !check.isEmpty else { return nil }

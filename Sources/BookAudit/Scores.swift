@@ -78,8 +78,10 @@ public struct RateScore: Sendable {
     public let answeredPoints: Double
     public let answered: Int
     public var passRate: Double? { answeredPoints > 0 ? passedPoints / answeredPoints * 100 : nil }
-    /// Per month: the pass rate (nil where the month has no answer).
+    /// Per month: the pass rate (nil where the month has no answer), and the points it is
+    /// made of (to add rates up: a step's is its standards' together).
     public var months: [(month: Month, rate: Double?)] = []
+    public var monthPoints: [(passed: Double, answered: Double)] = []
 }
 
 /// Everything the audits say, computed once: `servicebook audits`, the handbook's quality
@@ -116,7 +118,12 @@ public enum Scores {
                               include: (ScoredVisit) -> Bool = { _ in true }) -> AuditReport {
         let chosen = audits.scored.filter { (since == nil || $0.month >= since!) && include($0) }
             .sorted { ($0.date, $0.visit.id) < ($1.date, $1.visit.id) }
-        let visits = chosen.map(VisitScore.init)
+        return report(chosen.map(VisitScore.init), audits: audits, book: book)
+    }
+
+    /// The report of visits already scored, in the order of the report's `visits` (a group of
+    /// another report's visits: a department's, a month's).
+    public static func report(_ visits: [VisitScore], audits: Audits, book: Book) -> AuditReport {
         let evaluation = book.config.evaluation
         func groups<Key: Hashable>(_ keys: (VisitScore) -> [Key]) -> [Key: [VisitScore]] {
             var out: [Key: [VisitScore]] = [:]
@@ -154,60 +161,72 @@ public enum Scores {
             months.append(group)
         }
 
-        // Checks, stages and standards: their answers over every visit.
+        // Checks, stages and standards: their answers over every visit, counted in arrays by
+        // the slots the audit model gave each check and stage (a month's tallies follow in
+        // the same array, one row of slots per month).
         struct Tally { var passed = 0, answered = 0; var passedPoints = 0.0, answeredPoints = 0.0 }
-        var checks: [String: (item: ChecklistItem, tally: Tally)] = [:]
-        var stages: [String: Tally] = [:], standards: [String: Tally] = [:]
-        var stageMonths: [String: [Month: Tally]] = [:], standardMonths: [String: [Month: Tally]] = [:]
+        let monthList = byMonth.keys.sorted()
+        let monthIndex = Dictionary(uniqueKeysWithValues: monthList.enumerated().map { ($1, $0) })
+        let itemCount = audits.items.count, stageCount = audits.stageKeys.count
+        var checkTallies = [Tally](repeating: Tally(), count: itemCount), present = [Bool](repeating: false, count: itemCount)
+        var checkMonths = [Tally](repeating: Tally(), count: itemCount * monthList.count)
+        var stageTallies = [Tally](repeating: Tally(), count: stageCount)
+        var stageMonths = [Tally](repeating: Tally(), count: stageCount * monthList.count)
         for visit in visits {
-            for (item, answer) in visit.visit.answers where answer != .na {
+            let month = monthIndex[visit.visit.month]!
+            for ((item, answer), slot) in zip(visit.visit.answers, visit.visit.slots) {
+                present[slot.item] = true
+                guard answer != .na else { continue }
                 let yes = answer == .yes, weight = item.check.weight
                 func add(_ tally: inout Tally) {
                     tally.answered += 1
                     tally.answeredPoints += weight
                     if yes { tally.passed += 1; tally.passedPoints += weight }
                 }
-                let key = item.standard + "/" + String(item.index)
-                if checks[key] == nil { checks[key] = (ChecklistItem(standard: item.standard, index: item.index, check: item.check, stage: -1), Tally()) }
-                add(&checks[key]!.tally)
-                add(&standards[item.standard, default: Tally()])
-                add(&standardMonths[item.standard, default: [:]][visit.visit.month, default: Tally()])
-                if item.stage >= 0 {
-                    let stage = visit.visit.journey + "/" + String(item.stage)
-                    add(&stages[stage, default: Tally()])
-                    add(&stageMonths[stage, default: [:]][visit.visit.month, default: Tally()])
+                add(&checkTallies[slot.item])
+                add(&checkMonths[month * itemCount + slot.item])
+                if slot.stage >= 0 {
+                    add(&stageTallies[slot.stage])
+                    add(&stageMonths[month * stageCount + slot.stage])
                 }
             }
         }
-        // Checks answered only n.a. are counted too (answered 0).
-        for visit in visits {
-            for (item, answer) in visit.visit.answers where answer == .na {
-                let key = item.standard + "/" + String(item.index)
-                if checks[key] == nil { checks[key] = (ChecklistItem(standard: item.standard, index: item.index, check: item.check, stage: -1), Tally()) }
-            }
+        // A standard's tallies: the sums of its checks'.
+        var standards: [String: Tally] = [:], standardMonths: [String: [Tally]] = [:]
+        func sum(_ a: Tally, _ b: Tally) -> Tally {
+            Tally(passed: a.passed + b.passed, answered: a.answered + b.answered,
+                  passedPoints: a.passedPoints + b.passedPoints, answeredPoints: a.answeredPoints + b.answeredPoints)
         }
-        let monthList = byMonth.keys.sorted()
-        func rate(_ id: String, _ title: String, _ tally: Tally, _ perMonth: [Month: Tally]) -> RateScore {
+        for (slot, item) in audits.items.enumerated() where checkTallies[slot].answered > 0 {
+            standards[item.standard] = sum(standards[item.standard] ?? Tally(), checkTallies[slot])
+            var months = standardMonths[item.standard] ?? [Tally](repeating: Tally(), count: monthList.count)
+            for m in monthList.indices { months[m] = sum(months[m], checkMonths[m * itemCount + slot]) }
+            standardMonths[item.standard] = months
+        }
+        func rate(_ id: String, _ title: String, _ tally: Tally, _ perMonth: (Int) -> Tally) -> RateScore {
             var score = RateScore(id: id, title: title, passedPoints: tally.passedPoints, answeredPoints: tally.answeredPoints,
                                   answered: tally.answered)
-            score.months = monthList.map { month in
-                let t = perMonth[month]
-                return (month, t.flatMap { $0.answeredPoints > 0 ? $0.passedPoints / $0.answeredPoints * 100 : nil })
+            score.months = monthList.enumerated().map { m, month in
+                let t = perMonth(m)
+                return (month, t.answeredPoints > 0 ? t.passedPoints / t.answeredPoints * 100 : nil)
             }
+            score.monthPoints = monthList.indices.map { m in let t = perMonth(m); return (t.passedPoints, t.answeredPoints) }
             return score
         }
-        let checkScores = checks.values.map { CheckScore(item: $0.item, passed: $0.tally.passed, answered: $0.tally.answered) }
+        // Checks answered only n.a. are listed too (answered 0).
+        let checkScores = audits.items.indices.filter { present[$0] }
+            .map { CheckScore(item: audits.items[$0], passed: checkTallies[$0].passed, answered: checkTallies[$0].answered) }
             .sorted { ($0.item.standard, $0.item.index) < ($1.item.standard, $1.item.index) }
+        let stageSlots = Dictionary(uniqueKeysWithValues: audits.stageKeys.enumerated().map { ($1, $0) })
         var stageScores: [RateScore] = []
         for journey in book.all(.journey) {
             for (i, stage) in (journey.journey?.stages ?? []).enumerated() {
-                let key = journey.id + "/" + String(i)
-                guard let tally = stages[key] else { continue }
-                stageScores.append(rate(journey.id + "/" + stage.id, stage.title, tally, stageMonths[key] ?? [:]))
+                guard let slot = stageSlots[journey.id + "/" + String(i)], stageTallies[slot].answered > 0 else { continue }
+                stageScores.append(rate(journey.id + "/" + stage.id, stage.title, stageTallies[slot]) { stageMonths[$0 * stageCount + slot] })
             }
         }
         let standardScores = book.all(.standard).compactMap { standard in
-            standards[standard.id].map { rate(standard.id, standard.title, $0, standardMonths[standard.id] ?? [:]) }
+            standards[standard.id].map { rate(standard.id, standard.title, $0) { m in standardMonths[standard.id]![m] } }
         }
         return AuditReport(overall: GroupScore(id: "", title: book.config.title, visits), departments: departments,
                            employees: employees, roles: roles, journeys: journeys, months: months, checks: checkScores,

@@ -7,7 +7,14 @@ public enum Answer: String, Sendable, CaseIterable {
     /// The answer a text stands for: `yes`, `no`, `na`, and in Russian `да`, `нет`, `н/п`; in
     /// CSV files also `1`, `0` and `-`.
     public init?(_ text: String, csv: Bool) {
-        switch text.trimmingCharacters(in: .whitespaces).lowercased() {
+        // Most cells of a CSV file are one character: spare them the trimming and lower-casing.
+        switch text {
+        case "1" where csv: self = .yes; return
+        case "0" where csv: self = .no; return
+        case "-" where csv: self = .na; return
+        default: break
+        }
+        switch text.trimmingSpaces.lowercased() {
         case "yes", "да": self = .yes
         case "no", "нет": self = .no
         case "na", "n/a", "н/п", "нп": self = .na

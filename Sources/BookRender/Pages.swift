@@ -295,7 +295,8 @@ extension SiteRenderer {
                                 "journeyURL": Paths.relative(Paths.page(journey.key), depth: 1),
                                 "stages": stages, "points": self.number(points)]
         if let quality, let group = quality.report.journeys.first(where: { $0.id == journey.id }) {
-            let perMonth = Scores.report(quality.audits, book: book) { $0.journey == journey.id }.months
+            let perMonth = Scores.report(quality.report.visits.filter { $0.visit.journey == journey.id },
+                                         audits: quality.audits, book: book).months
             let title = s["scoreByMonth"] ?? ""
             c["quality"] = [
                 "rate": percent(group.score), "title": title, "url": Paths.relative(QualityPaths.index, depth: 1),

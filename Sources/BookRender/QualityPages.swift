@@ -2,6 +2,7 @@ import BookAudit
 import BookMarkdown
 import BookModel
 import Foundation
+import Synchronization
 
 /// What the handbook shows of the audits («Контроль качества»): the scores of the book, of each
 /// department and month, and each visit; pass rates on standard, step and checklist pages.
@@ -18,6 +19,14 @@ final class Quality: Sendable {
     let visitNames: [String: String]
     /// Roster names and the words in them, replaced in the shoppers' accounts.
     let names: [String]
+    /// The runs of letters in those names: a text none of whose runs of letters is one of
+    /// these has no name in it, which spares most texts the search for each name.
+    let nameWords: Set<Substring>
+    let nameWithoutLetters: Bool
+    /// A row of a visit's answers, rendered once per check and answer (`standard/index/answer`)
+    /// and reused on every visit page that has it without a note: 10,000 visit pages of 60
+    /// answers render 180 rows instead of 600,000.
+    let answerRows = Mutex<[String: String]>([:])
 
     struct Rates: Sendable {
         var passed = 0.0, answered = 0.0
@@ -39,15 +48,12 @@ final class Quality: Sendable {
         report = Scores.report(audits, book: book)
         months = report.months.compactMap { Month($0.id) }
         var standards: [String: Rates] = [:]
-        for visit in report.visits {
-            let month = visit.visit.month
-            for (item, answer) in visit.visit.answers where answer != .na {
-                let w = item.check.weight, yes = answer == .yes ? w : 0
-                standards[item.standard, default: Rates()].passed += yes
-                standards[item.standard, default: Rates()].answered += w
-                standards[item.standard, default: Rates()].months[month, default: (0, 0)].passed += yes
-                standards[item.standard, default: Rates()].months[month, default: (0, 0)].answered += w
+        for standard in report.standards {
+            var rates = Rates(passed: standard.passedPoints, answered: standard.answeredPoints)
+            for ((month, _), points) in zip(standard.months, standard.monthPoints) where points.answered > 0 {
+                rates.months[month] = points
             }
+            standards[standard.id] = rates
         }
         self.standards = standards
         var steps: [String: Rates] = [:]
@@ -64,12 +70,21 @@ final class Quality: Sendable {
         var names = Set<String>()
         for employee in audits.roster {
             names.insert(employee.name)
-            for word in employee.name.split(whereSeparator: { $0.isWhitespace }) where word.count >= 3 { names.insert(String(word)) }
+            for word in employee.name.split(whereSeparator: { $0.isWhitespace }) where word.count >= 3 && word.contains(where: \.isLetter) { names.insert(String(word)) }
         }
         self.names = names.sorted { $0.count != $1.count ? $0.count > $1.count : $0 < $1 }
+        nameWords = Set(names.flatMap { Quality.letterRuns($0) })
+        nameWithoutLetters = names.contains { !$0.contains(where: \.isLetter) }
+    }
+
+    static func letterRuns(_ text: String) -> [Substring] {
+        text.split(whereSeparator: { !$0.isLetter })
     }
 
     /// A page name for a visit id: the id when it is a valid id, else a hash of it.
+    /// How many of the latest visits the dashboard and a department's page list.
+    static let latestVisits = 30
+
     static func pageName(_ id: String) -> String {
         if Identifier.isValid(id) { return id }
         var hash: UInt64 = 0xcbf2_9ce4_8422_2325
@@ -79,6 +94,7 @@ final class Quality: Sendable {
 
     /// `text` with every roster name (and each word of one) replaced by `hidden`.
     func redact(_ text: String, hidden: String) -> String {
+        guard nameWithoutLetters || Quality.letterRuns(text).contains(where: nameWords.contains) else { return text }
         var out = text
         for name in names {
             var result = ""
@@ -203,7 +219,7 @@ extension SiteRenderer {
             }
         }
         let perDepartment = report.departments.map { d in
-            Scores.report(quality.audits, book: book) { $0.department == d.id }
+            Scores.report(report.visits.filter { $0.visit.department == d.id }, audits: quality.audits, book: book)
         }
         // Stages down, departments (and all of them) across.
         let heat: [[String: Any]] = stageColumns.map { column in
@@ -231,8 +247,20 @@ extension SiteRenderer {
             "distribution": Charts.bars(title: distributionTitle, labels: bucketLabels, counts: buckets),
             "buckets": zip(bucketLabels, buckets).map { ["range": $0, "count": $1] },
             "weakest": weakest(report, depth: 1), "hasWeakest": !report.weakest(1).isEmpty,
-            "visits": visitRows(report.visits, depth: 1),
-        ]
+        ].merging(visitList(report.visits, depth: 1, limit: Quality.latestVisits)) { _, b in b }
+    }
+
+    /// The dashboard and a department's page list the latest visits; a month's page lists all
+    /// of its visits, so that every visit is a link away with thousands of them.
+    func visitList(_ visits: [VisitScore], depth: Int, limit: Int?) -> [String: Any] {
+        let shown = limit.map { Array(visits.suffix($0)) } ?? visits
+        var c: [String: Any] = ["visits": visitRows(shown, depth: depth),
+                                "visitsTitle": shown.count < visits.count ? (s["latestVisits"] ?? "Latest visits") : (s["visitsList"] ?? "Visits")]
+        if shown.count < visits.count {
+            c["visitsMore"] = (s["moreVisits"] ?? "The latest %1 of %2 visits; the others are on the month pages.")
+                .replacingOccurrences(of: "%1", with: String(shown.count)).replacingOccurrences(of: "%2", with: String(visits.count))
+        }
+        return c
     }
 
     func visitRows(_ visits: [VisitScore], depth: Int) -> [[String: Any]] {
@@ -248,20 +276,20 @@ extension SiteRenderer {
     }
 
     func qualityGroup(_ quality: Quality, department: GroupScore? = nil, month: GroupScore? = nil) -> [String: Any] {
-        let report = Scores.report(quality.audits, book: book) { visit in
-            (department == nil || visit.department == department!.id) && (month == nil || visit.month.id == month!.id)
-        }
+        let report = Scores.report(quality.report.visits.filter { visit in
+            (department == nil || visit.visit.department == department!.id) && (month == nil || visit.visit.month.id == month!.id)
+        }, audits: quality.audits, book: book)
         let min = report.minAnswers, target = report.target
         var c: [String: Any] = [
             "title": department?.title ?? month.map { monthTitle($0.id) } ?? "",
             "overall": groupRow(report.overall, url: nil, minAnswers: min, target: target),
             "weakest": weakest(report, depth: 2), "hasWeakest": !report.weakest(1).isEmpty,
-            "visits": visitRows(report.visits, depth: 2),
             "stages": report.stages.map { stage -> [String: Any] in
                 ["title": stage.title, "journey": book.entity(.journey, String(stage.id.split(separator: "/").first ?? ""))?.title ?? "",
                  "rate": percent(stage.passRate), "heat": Charts.heat(stage.passRate), "meter": Charts.meter(stage.passRate)]
             },
         ]
+        c.merge(visitList(report.visits, depth: 2, limit: department != nil ? Quality.latestVisits : nil)) { _, b in b }
         if department != nil {
             let labels = report.months.map { monthTitle($0.id) }
             let title = s["scoreByMonth"] ?? "Score by month"
@@ -294,14 +322,23 @@ extension SiteRenderer {
         facts.append(["label": s["score"] ?? "Score", "value": percent(visit.score)])
         let notes = Dictionary(v.visit.notes.map { ($0.check.text.trimmingCharacters(in: .whitespaces), $0.text) }, uniquingKeysWith: { a, _ in a })
         let stages = (book.entity(.journey, v.journey)?.journey?.stages ?? [])
-        var groups: [(title: String, rows: [[String: Any]])] = []
+        var groups: [(title: String, rows: String)] = []
         for (item, answer) in v.answers {
             let title = item.stage >= 0 && item.stage < stages.count ? stages[item.stage].title : (s["other"] ?? "")
-            var row: [String: Any] = ["text": item.check.text, "answer": s["answer_\(answer.rawValue)"] ?? answer.rawValue,
-                                      "class": "answer-\(answer.rawValue)", "critical": item.check.critical]
-            if let standard = book.entity(.standard, item.standard) { row["standard"] = link(standard.key, depth: 2) }
-            if let note = notes[item.ref] ?? notes[item.standard + "/" + String(item.index + 1)] { row["note"] = quality.redact(note, hidden: s["nameHidden"] ?? "…") }
-            if groups.last?.title == title { groups[groups.count - 1].rows.append(row) } else { groups.append((title, [row])) }
+            let note = notes[item.ref] ?? notes[item.standard + "/" + String(item.index + 1)]
+            let key = item.standard + "/" + String(item.index) + "/" + answer.rawValue
+            var html = note == nil ? quality.answerRows.withLock { $0[key] } : nil
+            if html == nil {
+                var row: [String: Any] = ["text": item.check.text, "answer": s["answer_\(answer.rawValue)"] ?? answer.rawValue,
+                                          "class": "answer-\(answer.rawValue)", "critical": item.check.critical]
+                if let standard = book.entity(.standard, item.standard) { row["standard"] = link(standard.key, depth: 2) }
+                if let note { row["note"] = quality.redact(note, hidden: s["nameHidden"] ?? "…") }
+                var context = SiteRenderer.prepared(row)
+                context["s"] = strings
+                html = library.render(context, withTemplate: "partials/answer-row") ?? ""
+                if note == nil { quality.answerRows.withLock { $0[key] = html } }
+            }
+            if groups.last?.title == title { groups[groups.count - 1].rows += html! } else { groups.append((title, html!)) }
         }
         var c: [String: Any] = [
             "title": visitTitle(visit), "facts": facts, "failed": visit.failed,
@@ -359,7 +396,8 @@ extension SiteRenderer {
     }
 
     func employeePage(_ quality: Quality, _ employee: GroupScore) -> [String: Any] {
-        let report = Scores.report(quality.audits, book: book) { $0.employees.contains(employee.id) }
+        let report = Scores.report(quality.report.visits.filter { $0.visit.employees.contains(employee.id) },
+                                   audits: quality.audits, book: book)
         var facts: [[String: Any]] = []
         let role = employee.role.flatMap { book.entity(.role, $0) }
         if let role { facts.append(["label": s["role"] ?? "Role", "link": link(role.key, depth: 1)]) }

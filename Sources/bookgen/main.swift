@@ -1,6 +1,6 @@
 // bookgen: writes a synthetic service book of N entities for benchmarks.
 //
-//   bookgen N OUTPUT_FOLDER [--hugo HUGO_SITE_FOLDER]
+//   bookgen N OUTPUT_FOLDER [--hugo HUGO_SITE_FOLDER] [--audits VISITS]
 //
 // With --hugo it also writes the same pages as a Hugo site (content with the same Markdown
 // bodies, minimal layouts with a sidebar), so that Debian's `hugo` can build equivalent content.
@@ -88,9 +88,16 @@ func write(_ path: String, _ text: String) {
     }
 }
 
-let args = CommandLine.arguments
+var args = CommandLine.arguments
+// --audits VISITS: mystery-shopper audits too (a roster, departments, a journey of 60 checks and
+// VISITS visits in CSV files), and ids on every check.
+var auditVisits = 0
+if let at = args.firstIndex(of: "--audits"), at + 1 < args.count, let n = Int(args[at + 1]) {
+    auditVisits = n
+    args.removeSubrange(at...(at + 1))
+}
 guard args.count == 3 || (args.count == 5 && args[3] == "--hugo"), let total = Int(args[1]), total >= 20 else {
-    FileHandle.standardError.write(Data("usage: bookgen N OUTPUT_FOLDER [--hugo HUGO_FOLDER]   (N >= 20 entities)\n".utf8))
+    FileHandle.standardError.write(Data("usage: bookgen N OUTPUT_FOLDER [--hugo HUGO_FOLDER] [--audits VISITS]   (N >= 20 entities)\n".utf8))
     exit(2)
 }
 let out = args[2]
@@ -169,7 +176,12 @@ for (i, id) in situations.enumerated() {
 }
 for (i, id) in standards.enumerated() {
     var yaml = "---\ntitle: Стандарт \(i)\nsummary: Правило поведения \(i).\ncategory: communication\napplies_to: [\(roles[i % roles.count])]\nchecks:\n"
-    for c in 0..<5 { yaml += c == 0 ? "  - text: \"\(g.pick(sentences))\"\n    weight: 2\n    critical: true\n" : "  - \"\(g.pick(sentences))\"\n" }
+    for c in 0..<5 {
+        // Without audits the checks stay as they were, so the benchmark book does not change.
+        let id = auditVisits > 0 ? "  - id: c\(c + 1)\n    text: " : "  - text: "
+        yaml += c == 0 ? "\(id)\"\(g.pick(sentences))\"\n    weight: 2\n    critical: true\n"
+            : auditVisits > 0 ? "\(id)\"\(g.pick(sentences))\"\n" : "  - \"\(g.pick(sentences))\"\n"
+    }
     document("standards", nil, id, frontMatter: yaml + "\(reviewed)\n---\n", body: body(&g, links: linkTargets))
 }
 for (i, id) in scripts.enumerated() {
@@ -183,6 +195,38 @@ for (i, id) in terms.enumerated() {
 }
 for (i, id) in pages.enumerated() {
     document("pages", nil, id, frontMatter: "---\ntitle: Глава \(i)\nsummary: Глава книги \(i).\norder: \(i)\n\(reviewed)\n---\n", body: body(&g, links: linkTargets))
+}
+if auditVisits > 0 {
+    // Five departments, a roster of 200, a journey of twelve steps whose standards give 60
+    // checks, and the visits in CSV files of 1,000 rows.
+    let departments = (0..<5).map { "d\($0)" }
+    write("\(out)/book.yml", "title: Синтетическая книга стандартов (\(total))\nlanguage: ru\norganization: Бенчмарк\n"
+        + "departments:\n" + departments.map { "  \($0): Салон \($0)\n" }.joined()
+        + "evaluation:\n  target: 85\n  bands:\n    - {from: 95, title: Премия 15 %}\n    - {from: 85, title: Премия 5 %}\n    - {from: 0, title: Без премии}\n")
+    var staff = ""
+    for e in 0..<200 { staff += "e\(e): {name: Сотрудник \(e), role: \(roles[e % roles.count]), department: \(departments[e % departments.count])}\n" }
+    write("\(out)/staff.yml", staff)
+    let audited = Array(steps.prefix(12))
+    document("journeys", nil, "journey-audit", frontMatter: "---\ntitle: Путь для проверок\nsummary: Путь, по которому ходит тайный покупатель.\nstages:\n"
+        + "  - id: contact\n    title: Контакт\n    steps: [\(audited.prefix(6).joined(separator: ", "))]\n"
+        + "  - id: visit\n    title: Визит\n    steps: [\(audited.dropFirst(6).joined(separator: ", "))]\n\(reviewed)\n---\n", body: body(&g, links: []))
+    let columns = audited.indices.flatMap { i in (1...5).map { "\(standards[i % standards.count])/c\($0)" } }
+    var file = 0, text = ""
+    for v in 0..<auditVisits {
+        if v % 1000 == 0 {
+            if !text.isEmpty { write("\(out)/audits/visits-\(file).csv", text); file += 1 }
+            text = "visit;date;journey;department;employee;auditor;nps;" + columns.joined(separator: ";") + "\n"
+        }
+        let employee = g.int(0..<200)
+        let date = String(format: "2026-%02d-%02d", 1 + v % 11, 1 + g.int(0..<28))
+        let answers = columns.indices.map { c -> String in
+            let roll = g.int(0..<100)
+            return c % 5 == 0 ? (roll < 3 ? "0" : "1") : (roll < 15 ? "0" : roll < 25 ? "-" : "1")
+        }
+        text += "v\(v);\(date);journey-audit;\(departments[employee % departments.count]);e\(employee);ТП-\(g.int(1..<30));\(g.int(0..<11));"
+            + answers.joined(separator: ";") + "\n"
+    }
+    if !text.isEmpty { write("\(out)/audits/visits-\(file).csv", text) }
 }
 if let hugo {
     write("\(hugo)/config.toml", "baseURL = \"/\"\nlanguageCode = \"ru\"\ntitle = \"Синтетическая книга\"\nrelativeURLs = true\nuglyURLs = true\ndisableKinds = [\"taxonomy\", \"term\", \"RSS\", \"sitemap\", \"robotsTXT\", \"404\"]\n[markup.goldmark.renderer]\nunsafe = false\n")

@@ -21,6 +21,10 @@ extension OutputFormat: ExpressibleByArgument {}
 extension AuditFormat: ExpressibleByArgument {}
 
 /// Colour only on a terminal, and never with NO_COLOR (https://no-color.org) or TERM=dumb.
+/// Keeps a run's model alive until the process exits: freeing a model of thousands of
+/// documents and visits one object at a time takes longer than the exit that frees it all.
+nonisolated(unsafe) var keptUntilExit: [Any] = []
+
 func colorOutput() -> Bool {
     let environment = ProcessInfo.processInfo.environment
     return isatty(STDOUT_FILENO) == 1 && (environment["NO_COLOR"] ?? "").isEmpty && environment["TERM"] != "dumb"
@@ -79,6 +83,7 @@ struct Check: ParsableCommand {
             FileHandle.standardError.write(Data("servicebook: error: \(error)\n".utf8))
             throw ExitCode(2)
         }
+        keptUntilExit.append(checked)
         let color = format == .human && colorOutput()
         verbosity.stages(checked.times)
         FileHandle.standardOutput.write(Data(format.render(checked.report, sources: checked.sources, color: color,
@@ -278,6 +283,7 @@ struct AuditsCommand: ParsableCommand {
             FileHandle.standardError.write(Data("servicebook: error: \(error)\n".utf8))
             throw ExitCode(2)
         }
+        keptUntilExit.append(checked)
         if checked.report.errors > 0 {
             let color = colorOutput()
             let errors = CheckReport(diagnostics: checked.report.diagnostics.filter { $0.severity == .error }, completeness: [],
@@ -288,6 +294,7 @@ struct AuditsCommand: ParsableCommand {
         }
         let month = since.flatMap(Month.init)
         let report = Scores.report(checked.audits, book: checked.book, since: month)
+        keptUntilExit.append(report)
         print(format.render(report, book: checked.book, since: month, color: format == .human && colorOutput()), terminator: "")
         if let failUnder {
             guard let latest = report.latestMonth, let score = latest.score else {

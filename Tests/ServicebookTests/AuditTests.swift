@@ -283,3 +283,108 @@ struct AuditValidationTests {
         #expect(result.audits.scored.count == 1)
     }
 }
+
+/// The audits in the handbook (no employee's name anywhere) and in the managers' report.
+@Suite("Audits: handbook and report")
+struct AuditSiteTests {
+    static var files: [String: String] {
+        var files = AuditTests.files
+        files["audits/2026-11/walk-in.md"] = """
+        ---
+        date: 2026-11-12
+        journey: purchase
+        department: north
+        employee: [anna, vera]
+        auditor: Агентство «Контроль»
+        nps: 9
+        results:
+          phone/pickup: yes
+          phone/name: yes
+          phone/hold: na
+          visit-rules/smile: yes
+          visit-rules/offer: no
+        notes:
+          visit-rules/offer: Вера Южанина не предложила тест-драйв.
+        ---
+        Меня встретила Анна Северова, потом подошла Вера. **Кофе** предложили сразу.
+        """
+        return files
+    }
+
+    /// Every file of a built folder, as text (binary files as their bytes' text).
+    func everyFile(_ root: URL) throws -> [String: String] {
+        var out: [String: String] = [:]
+        let enumerator = FileManager.default.enumerator(at: root, includingPropertiesForKeys: nil)!
+        for case let url as URL in enumerator where !url.hasDirectoryPath {
+            let relative = String(url.standardizedFileURL.path.dropFirst(root.standardizedFileURL.path.count + 1))
+            out[relative] = String(decoding: try Data(contentsOf: url), as: UTF8.self)
+        }
+        return out
+    }
+
+    @Test("the handbook's quality section: dashboard, departments, months, visits, pass rates on standards, steps and checklists; no roster name in any file")
+    func handbook() throws {
+        let book = try TestBook(overriding: Self.files)
+        let built = try build(book)
+        #expect(built.checked.report.errors == 0, "\(built.checked.diagnostics.map { "\($0.location) \($0.code.rawValue)" })")
+        let site = try BuiltSite(book.root.appendingPathComponent("site"))
+        let dashboard = try #require(site.files["quality/index.html"])
+        #expect(dashboard.contains("<svg class=\"chart chart-line\"") && dashboard.contains("role=\"img\""))
+        #expect(dashboard.contains("<table class=\"quality-table"))
+        #expect(dashboard.contains("heat-"))
+        for path in ["quality/departments/north.html", "quality/departments/south.html", "quality/months/2026-09.html",
+                     "quality/months/2026-11.html", "quality/visits/v00.html", "quality/visits/walk-in.html"] {
+            #expect(site.files[path] != nil, "\(path)")
+        }
+        let visit = try #require(site.files["quality/visits/walk-in.html"])
+        #expect(visit.contains("<strong>Кофе</strong>"), "the account is rendered")
+        #expect(visit.contains("[имя скрыто]"))
+        // A note shows on its visit's page only (rows without a note are rendered once and reused).
+        let noted = site.files.filter { $0.key.hasPrefix("quality/visits/") && $0.value.contains("не предложила тест-драйв") }
+        #expect(noted.keys.sorted() == ["quality/visits/walk-in.html"])
+        #expect(visit.contains("[имя скрыто] не предложила тест-драйв"))
+        let visitPages = site.files.filter { $0.key.hasPrefix("quality/visits/") }
+        #expect(visitPages.count == 34)
+        #expect(visitPages.values.allSatisfy { $0.contains("<td class=\"answer-") && $0.contains("href=\"../../standards/") })
+        // The dashboard lists the latest 30 visits; the month pages list every visit once.
+        #expect(dashboard.contains("Показаны последние 30 визитов. Всего визитов: 34"), "\(dashboard)")
+        #expect(dashboard.components(separatedBy: "href=\"visits/").count - 1 == 30)
+        let listed = site.files.filter { $0.key.hasPrefix("quality/months/") }.values
+            .map { $0.components(separatedBy: "href=\"../visits/").count - 1 }.reduce(0, +)
+        #expect(listed == 34)
+        #expect(site.files["standards/phone.html"]?.contains("class=\"section-quality\"") == true)
+        #expect(site.files["steps/sales/greeting.html"]?.contains("class=\"section-quality\"") == true
+                || site.files["steps/greeting.html"]?.contains("class=\"section-quality\"") == true)
+        let checklist = try #require(site.files["checklists/purchase.html"])
+        #expect(checklist.contains("<td class=\"rate\">") && checklist.contains("class=\"visit-form\" hidden"))
+        #expect(site.files["index.html"]?.contains("quality/index.html") == true, "linked from the home page")
+        #expect(site.brokenLinks().isEmpty, "\(site.brokenLinks())")
+        // No employee's name (or a word of it, or the roster's ids in a visit) in any file of the handbook.
+        let everything = try everyFile(book.root.appendingPathComponent("site"))
+        for name in ["Анна Северова", "Вера Южанина", "Борис Полянский", "Северова", "Южанина", "Полянский"] {
+            let found = everything.filter { $0.value.contains(name) }.keys.sorted()
+            #expect(found.isEmpty, "\(name) in \(found)")
+        }
+    }
+
+    @Test("servicebook report: the handbook with a page per employee, their visits, band and the checks they missed")
+    func report() throws {
+        let book = try TestBook(overriding: Self.files)
+        let run = try Executable.run(["report", "--quiet"], in: book.root)
+        #expect(run.status == 0, "\(run.stdout) \(run.stderr)")
+        let report = try BuiltSite(book.root.appendingPathComponent("_report"))
+        let index = try #require(report.files["staff/index.html"])
+        for (id, name) in [("anna", "Анна Северова"), ("vera", "Вера Южанина"), ("boris", "Борис Полянский")] {
+            #expect(index.contains(name) && index.contains("\(id).html"))
+            let page = try #require(report.files["staff/\(id).html"], "\(id)")
+            #expect(page.contains(name))
+            #expect(page.contains("../roles/"), "links into the role's handbook")
+        }
+        let vera = try #require(report.files["staff/vera.html"])
+        #expect(vera.contains("Предлагает тест-драйв") && vera.contains("../standards/visit-rules.html"))
+        #expect(report.files["quality/index.html"] != nil && report.files["index.html"] != nil)
+        #expect(report.brokenLinks().isEmpty, "\(report.brokenLinks())")
+        // The handbook itself is not touched by the report.
+        #expect(!FileManager.default.fileExists(atPath: book.root.appendingPathComponent("_site").path))
+    }
+}

@@ -122,6 +122,7 @@
   function download() {
     var state = collect();
     var missing = ['date', 'department'].filter(function (name) { return !field(name); });
+    if (field('date') && !/^[0-9]{4}-[0-9]{2}-[0-9]{2}$/.test(field('date'))) missing.unshift('date');
     var nps = field('nps');
     if (nps && !/^(10|[0-9])$/.test(nps)) missing.push('nps');
     if (missing.length) {
