@@ -36,11 +36,13 @@ let package = Package(
         ]),
         // Mystery-shopper audits: visits checked against the book, scores, NPS, bands (no I/O).
         .target(name: "BookAudit", dependencies: ["BookModel"]),
+        // Editions: what changed between two books, entity by entity, per role (no I/O).
+        .target(name: "BookChanges", dependencies: ["BookModel"]),
         // Rules -> diagnostics, the completeness report, and the output formats.
         .target(name: "BookCheck", dependencies: ["BookModel", "BookAudit"]),
         // Model + theme -> pages: Markdown to HTML, Mustache templates, the default theme.
         .target(name: "BookRender", dependencies: [
-            "BookModel", "BookMarkdown", "BookAudit", .product(name: "Mustache", package: "swift-mustache"),
+            "BookModel", "BookMarkdown", "BookAudit", "BookChanges", .product(name: "Mustache", package: "swift-mustache"),
         ]),
         // Snowball stemmers from Debian (libstemmer-dev, which has no pkg-config file).
         .systemLibrary(name: "CStemmer", providers: [.apt(["libstemmer-dev"])]),
@@ -52,12 +54,12 @@ let package = Package(
         .target(name: "CRenameSwap"),
         // The pipeline end to end: load -> model -> check -> render -> search -> write; serve.
         .target(name: "BookSite", dependencies: [
-            "BookModel", "BookIO", "BookLoad", "BookAudit", "BookCheck", "BookRender", "BookSearch", "CRenameSwap",
+            "BookModel", "BookIO", "BookLoad", "BookAudit", "BookChanges", "BookCheck", "BookRender", "BookSearch", "CRenameSwap",
             .product(name: "FlyingFox", package: "FlyingFox"), .product(name: "FlyingSocks", package: "FlyingFox"),
         ]),
         // The command line only.
         .executableTarget(name: "servicebook", dependencies: [
-            "BookSite", "BookCheck", "BookAudit", "BookLoad", "BookModel",
+            "BookSite", "BookCheck", "BookAudit", "BookChanges", "BookLoad", "BookModel",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         // The fuzzer's harness (load -> model -> check on one file's bytes as every kind) and its
@@ -73,6 +75,7 @@ let package = Package(
         .executableTarget(name: "embed-theme", path: "Sources/EmbedTheme"),
         .testTarget(name: "ServicebookTests", dependencies: [
             "BookModel", "BookMarkdown", "BookLoad", "BookCheck", "BookRender", "BookSearch", "BookSite", "BookFuzz",
+            "BookChanges",
         ]),
     ],
     swiftLanguageModes: [.v5]

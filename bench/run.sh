@@ -4,6 +4,7 @@
 #   check  — servicebook check --strict
 #   build  — servicebook build (check, render, search index, write), beside `hugo` on the same content
 #   audits — check and `audits` over 10,000 visits, and the build with and without them
+#   changes — `changes` after 500 edits of the 10,000-entity book, from a git tag and a folder
 #   search — the index build time, our index beside Pagefind's over the same built pages: size,
 #            bytes a query downloads, query time in headless Chromium (bench/search_bench.py)
 #   serve  — the rebuild after each kind of edit in one process, stage by stage (rebuild-bench);
@@ -81,6 +82,20 @@ median() { printf '%s\n' "$@" | sort -n | sed -n "$(( ($# + 1) / 2 ))p"; }
 mw=$(median "${with[@]}") mn=$(median "${without[@]}")
 printf 'build with audits: %s s, without: %s s (medians of %s alternating runs): the quality section (%s pages) adds %.2f s\n' \
   "$mw" "$mn" "$runs" "$(find "$work/site-audits/quality" -type f | wc -l)" "$(echo "$mw - $mn" | bc -l)"
+# Editions: the 10,000-entity book in a git repository, tagged, then 500 edits (titles, body
+# lines, fields, checks added, scripts renamed) committed; `changes` against the tag and against
+# the first edition as a folder.
+repo="$work/editions-10000"
+if [ ! -f "$repo/content/book.yml" ]; then
+  rm -rf "$repo" && mkdir -p "$repo" && cp -r "$work/book-10000" "$repo/content"
+  g() { git -C "$repo" -c user.name=bench -c user.email=bench@example.com -c commit.gpgsign=false "$@"; }
+  g init -q && g add -A && g commit -q -m "edition 1" && g tag edition-1
+  python3 bench/edit_book.py "$repo/content" 500 >/dev/null
+  g add -A && g commit -q -m "edition 2"
+fi
+echo "changes: 500 edits over 10000 entities ($(cd "$repo" && "$OLDPWD/$bin/servicebook" changes --since edition-1 | head -1)):"
+measure changes-git 10000 sh -c "cd '$repo' && '$PWD/$bin/servicebook' changes --since edition-1"
+measure changes-folder 10000 "$bin/servicebook" changes --content "$repo/content" --since "$work/book-10000"
 if python3 -c "import selenium, pagefind_bin" 2>/dev/null && command -v chromedriver >/dev/null; then
   # Queries whose words are in every generated book: one word, three words, and the most common stem.
   for n in 1000 10000; do
@@ -95,7 +110,7 @@ echo "rebuild after each kind of edit, 10000 entities (rebuild-bench, median of 
 "$bin/rebuild-bench" "$work/rebuild-10000" --runs 7
 if python3 -c "import selenium" 2>/dev/null && command -v chromedriver >/dev/null; then
   # serve edits a copy, so that the books above stay as generated.
-  rm -rf "$work/serve-sample" && cp -r content "$work/serve-sample"
+  rm -rf "$work/serve-sample" "$work/editions" && cp -r content "$work/serve-sample" && cp -r editions "$work/editions"
   echo "serve, sample book (${bin}/servicebook):"
   python3 bench/serve_bench.py "$bin/servicebook" "$work/serve-sample" steps/test-drive.html "$work/serve-sample/steps/sales/test-drive.md"
   for n in 1000 10000; do

@@ -59,5 +59,6 @@ echo "site-quality: the fillable checklist in headless Chromium"
 python3 tests/browser/checklist_browser.py .build/debug/servicebook content
 echo "site-quality: serve in headless Chromium"
 cp -r content "$out/serve-content"
+cp -r editions "$out/editions"   # book.yml's previous_edition, relative to the content folder's parent
 python3 tests/browser/serve_browser.py .build/debug/servicebook "$out/serve-content"
 echo "site-quality: passed"

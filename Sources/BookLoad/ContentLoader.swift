@@ -114,6 +114,49 @@ public enum ContentLoader {
         return content
     }
 
+    /// The book in files read from elsewhere (an edition at a git revision): book.yml and the
+    /// documents of the kinds' folders, parsed as `load` parses a folder's (audits, the roster
+    /// and other files are left out). `display` names the content folder in diagnostics.
+    /// - Parameter reuse: a document already parsed from the same text at the same path (the
+    ///   current edition's, for the files an edition did not change), else nil: parsing is
+    ///   what loading costs, and editions share most of their files.
+    public static func load(files: [(path: String, bytes: [UInt8])], display: String,
+                            reuse: (@Sendable (_ path: String, _ text: String) -> SourceDocument?)? = nil)
+        -> (config: BookConfig, documents: [SourceDocument], diagnostics: [Diagnostic]) {
+        let prefix = display.hasSuffix("/") ? display : display + "/"
+        let jobs = files.sorted { $0.path < $1.path }.compactMap { file -> (String, [UInt8], Kind)? in
+            let parts = file.path.split(separator: "/")
+            guard parts.count >= 2, file.path.hasSuffix(".md"), let kind = Kind(folder: String(parts[0])) else { return nil }
+            return (file.path, file.bytes, kind)
+        }
+        let loaded = jobs.parallelMap { path, bytes, kind -> LoadedFile in
+            if let reuse, case .success(let text) = decode(bytes, display: prefix + path), let known = reuse(path, text),
+               known.kind == kind {
+                var file = LoadedFile(path: path)
+                file.document = known
+                return file
+            }
+            return loadDocument(bytes: bytes, path: path, kind: kind, display: prefix + path)
+        }
+        var diagnostics: [Diagnostic] = []
+        var documents: [SourceDocument] = []
+        for file in loaded {
+            diagnostics += file.diagnostics
+            if let document = file.document { documents.append(document) }
+        }
+        let book = files.first { $0.path == "book.yml" }
+        let (config, found, _) = bookFile(display: prefix + "book.yml", exists: book != nil) { decode(book?.bytes ?? [], display: $0) }
+        return (config, documents, diagnostics + found)
+    }
+
+    /// Every file of a folder (hidden ones left out, as `load` leaves them), read: an edition
+    /// given as a folder, loaded as `load(files:)` loads one from git.
+    public static func read(folder: String) -> [(path: String, bytes: [UInt8])] {
+        var paths: [String] = [], diagnostics: [Diagnostic] = []
+        walk(root: folder, relative: "", files: &paths, diagnostics: &diagnostics, prefix: "")
+        return paths.sorted().parallelMap { path in (path, Files.read(folder + "/" + path) ?? []) }
+    }
+
     /// The extensions Markdown files are given besides ".md" (compared in lower case).
     static let markdownExtensions: Set<String> = ["md", "markdown", "mdown", "mkd", "mkdn", "mdwn", "mdtxt", "mdtext"]
 
@@ -166,13 +209,17 @@ public enum ContentLoader {
 
     /// book.yml: the settings, the problems found in it, and its text.
     static func bookFile(_ root: ContentRoot, exists: Bool) -> (BookConfig, [Diagnostic], String?) {
-        let display = root.display("book.yml")
+        bookFile(display: root.display("book.yml"), exists: exists) { readText(root.file("book.yml"), display: $0) }
+    }
+
+    static func bookFile(display: String, exists: Bool, read: (String) -> Result<String, Diagnostic>)
+        -> (BookConfig, [Diagnostic], String?) {
         guard exists else {
             return (BookConfig(title: ""), [Diagnostic(.missingBookFile, at: SourceLocation(file: display),
                 "the content folder has no book.yml", suggestion: "create it with at least \"title: <the book's title>\"")], nil)
         }
         let text: String
-        switch readText(root.file("book.yml"), display: display) {
+        switch read(display) {
         case .failure(let diagnostic): return (BookConfig(title: ""), [diagnostic], nil)
         case .success(let decoded): text = decoded
         }

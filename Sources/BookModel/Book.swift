@@ -13,6 +13,9 @@ public struct BookConfig: Sendable, Hashable {
     public var reviewIntervalDays: Int?
     public var editURL: String?
     public var theme: String?
+    /// The edition to compare with (a git revision, or a folder relative to the folder that
+    /// holds the content folder): the handbook then has «Что нового» and change badges.
+    public var previousEdition: String?
     /// The company's departments (salons, branches), in the order book.yml lists them.
     public var departments: [Department] = []
     /// How audits are scored and rewarded.

@@ -148,6 +148,7 @@ public enum Decoding {
         config.reviewIntervalDays = r.integer("review_interval_days", in: 1...36_500)
         config.editURL = r.text("edit_url")
         config.theme = r.text("theme")
+        config.previousEdition = r.text("previous_edition")
         var extra: [Diagnostic] = []
         if let node = r.node("departments") {
             let (departments, found) = self.departments(node)

@@ -19,7 +19,8 @@ public enum Schema {
     }
 
     public static let bookFields = ["title", "organization", "language", "description", "edition",
-                                    "review_interval_days", "edit_url", "theme", "departments", "evaluation"]
+                                    "review_interval_days", "edit_url", "theme", "departments", "evaluation",
+                                    "previous_edition"]
     static let evaluationFields = ["target", "min_answers", "bands"]
     static let bandFields = ["from", "title"]
     static let stageFields = ["id", "title", "summary", "steps"]

@@ -26,14 +26,17 @@ extension SiteRenderer {
         tools.append(item(Paths.checklistIndex, s["checklists"] ?? ""))
         tools.append(item("print.html", s["print"] ?? ""))
         if quality != nil { tools.append(item(QualityPaths.index, s["quality"] ?? "")) }
+        if !book.all(.role).isEmpty { tools.append(item(EditionPaths.sheets, s["sheets"] ?? "")) }
         tools.append(item("completeness.html", s["completeness"] ?? ""))
         let chapters = book.all(.page).map { link($0.key, depth: 0) }
-        return [
+        var c: [String: Any] = [:]
+        if changes != nil { c["whatsNew"] = item(EditionPaths.whatsNew, whatsNewTitle) }
+        return c.merging([
             "journeys": journeys,
             "roles": sorted(book.all(.role)).map { link($0.key, depth: 0) },
             "sections": sections, "tools": tools,
             "chapters": ["items": chapters], "hasChapters": !chapters.isEmpty,
-        ]
+        ]) { _, b in b }
     }
 
     func index(_ kind: Kind) -> [String: Any] {
@@ -78,6 +81,7 @@ extension SiteRenderer {
             "body": bodies.html(entity).first ?? "",
         ]
         if let summary = entity.summary, !summary.isEmpty { c["summary"] = summary }
+        if let badge = changeBadge(entity.key) { c["changeBadge"] = badge }
 
         // Meta: reviewed, owner, tags, edit link.
         var meta: [String: Any] = [:]
@@ -144,6 +148,13 @@ extension SiteRenderer {
         case .role(let role):
             withFacts(&c, [fact("reportsTo", links: links(role.reportsTo.map { [$0] } ?? [], .role))])
             roleHandbook(entity, &c)
+            // The role's familiarisation sheets, and what changed for it.
+            var edition: [String: Any] = ["sheetURL": Paths.relative(EditionPaths.sheet(entity.id), depth: 1)]
+            if let changes, roleNews(entity.id, changes) != nil {
+                edition["changesSheetURL"] = Paths.relative(EditionPaths.changesSheet(entity.id), depth: 1)
+                edition["whatsNewURL"] = Paths.relative(EditionPaths.whatsNew, depth: 1) + "#role-" + entity.id
+            }
+            c["edition"] = edition
         case .standard(let standard):
             withFacts(&c, [
                 fact("category", text: standard.category),

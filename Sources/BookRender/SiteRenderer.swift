@@ -1,4 +1,5 @@
 import BookAudit
+import BookChanges
 import BookModel
 import Foundation
 import Mustache
@@ -80,6 +81,8 @@ public struct SiteRenderer: @unchecked Sendable {
     let roster: [Employee]
     /// Whether the site has a page per employee (the managers' report, not the handbook).
     let staffPages: Bool
+    /// What changed since the previous edition, when there is one to compare with.
+    let changes: BookChanges?
 
     /// - Parameter cache: what an earlier build of the same book rendered (`serve`): bodies whose
     ///   Markdown, link targets and glossary are unchanged are taken from it.
@@ -87,8 +90,9 @@ public struct SiteRenderer: @unchecked Sendable {
     ///   quality section, and pass rates on standard, step and checklist pages.
     public init(book: Book, theme: Theme, contentName: String = "content", completeness: [CompletenessRow] = [],
                 warnings: @escaping @Sendable () -> [WarningRow] = { [] }, audits: Audits = .empty, staffPages: Bool = false,
-                cache: RenderCache? = nil) throws {
+                changes: BookChanges? = nil, cache: RenderCache? = nil) throws {
         self.staffPages = staffPages
+        self.changes = changes
         self.book = book
         quality = audits.scored.isEmpty ? nil : Quality(audits: audits, book: book)
         roster = audits.roster
@@ -113,7 +117,10 @@ public struct SiteRenderer: @unchecked Sendable {
         if let v = book.config.edition { info["edition"] = v }
         bookInfo = info
         let hasQuality = !audits.scored.isEmpty, strings = s
-        navs = (0...2).map { SiteRenderer.navigation(book: book, s: strings, depth: $0, quality: hasQuality) }
+        let edition = book.config.edition
+        let whatsNew: String? = changes == nil ? nil
+            : (strings["whatsNew"] ?? "") + (edition.map { " " + (strings["inEdition"] ?? "") + " " + $0 } ?? "")
+        navs = (0...2).map { SiteRenderer.navigation(book: book, s: strings, depth: $0, quality: hasQuality, whatsNew: whatsNew) }
     }
 
     /// Every page of the site, the largest first (so that in a full build they start while the
@@ -159,7 +166,7 @@ public struct SiteRenderer: @unchecked Sendable {
         ] }
         add("completeness.html", 0, "completeness", s["completeness"] ?? "") { completenessPage() }
         add("search.html", 0, "search", s["search"] ?? "") { [:] }
-        return pages + qualityPlans() + staffPlans()
+        return pages + qualityPlans() + staffPlans() + editionPlans()
     }
 
     /// One page: its template inside the layout.
@@ -343,7 +350,7 @@ public struct SiteRenderer: @unchecked Sendable {
 
     /// The sidebar, rendered once per depth (pages differ only by which link is current).
     /// It stays small however large the book: at most `navJourneys` journeys, then a link to all.
-    static func navigation(book: Book, s: [String: String], depth: Int, quality: Bool) -> String {
+    static func navigation(book: Book, s: [String: String], depth: Int, quality: Bool, whatsNew: String? = nil) -> String {
         func a(_ path: String, _ title: String) -> String {
             "<a href=\"\(Paths.relative(path, depth: depth))\">\(SiteRenderer.escape(title))</a>"
         }
@@ -360,6 +367,7 @@ public struct SiteRenderer: @unchecked Sendable {
             out += "<li>\(a(Paths.index(kind), s["index_\(kind.rawValue)"] ?? kind.folder))</li>\n"
         }
         out += "</ul>\n<h2>\(SiteRenderer.escape(s["tools"] ?? ""))</h2>\n<ul>\n"
+        if let whatsNew { out += "<li>\(a(EditionPaths.whatsNew, whatsNew))</li>\n" }
         out += "<li>\(a("matrix.html", s["matrix"] ?? ""))</li>\n"
         out += "<li>\(a("phrasebook.html", s["phrasebook"] ?? ""))</li>\n"
         if journeys.count == 1, let journey = journeys.first {
@@ -369,6 +377,7 @@ public struct SiteRenderer: @unchecked Sendable {
         }
         out += "<li>\(a("print.html", s["print"] ?? ""))</li>\n"
         if quality { out += "<li>\(a(QualityPaths.index, s["quality"] ?? ""))</li>\n" }
+        if !book.all(.role).isEmpty { out += "<li>\(a(EditionPaths.sheets, s["sheets"] ?? ""))</li>\n" }
         out += "<li>\(a("completeness.html", s["completeness"] ?? ""))</li>\n</ul>\n"
         return out
     }

@@ -22,10 +22,12 @@ extension Pipeline {
     ///   - progress: called with short messages about long stages.
     /// - Throws: `ServicebookError` when the content folder or the theme cannot be read, or the
     ///   output cannot be written.
+    /// - Parameter since: the previous edition to compare with (a git revision, or a folder
+    ///   relative to the current folder); nil takes book.yml's `previous_edition`.
     /// - Parameter staff: the managers' report (`servicebook report`): the handbook with a page
     ///   per employee.
     public static func build(content folder: String, display: String? = nil, output: String, theme: String? = nil,
-                             staff: Bool = false, today: Day = Pipeline.today(),
+                             staff: Bool = false, since: String? = nil, today: Day = Pipeline.today(),
                              progress: (String) -> Void = { _ in }) throws -> Built {
         let start = Date()
         progress("checking")
@@ -35,7 +37,7 @@ extension Pipeline {
         }
         var times = checked.times
         progress("indexing")
-        let site = try self.site(checked, staff: staff)
+        let site = try self.site(checked, staff: staff, since: since)
         times.mark("search")
         progress("rendering")
         site.pages.renderBodies()

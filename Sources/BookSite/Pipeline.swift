@@ -89,6 +89,8 @@ public final class BuildCache: Sendable {
     public let check = CheckCache()
     public let render = RenderCache()
     public let search = SearchCache()
+    /// The previous edition (book.yml's `previous_edition`), read once.
+    public let edition = EditionCache()
 
     public init() {}
 }

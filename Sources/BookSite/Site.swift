@@ -56,8 +56,12 @@ extension Pipeline {
     ///     kept once rendered.
     /// - Throws: `ServicebookError` when the theme cannot be loaded.
     ///   - staff: whether to add a page per employee (the managers' report: `report`).
-    public static func site(_ checked: Checked, search: Bool = true, staff: Bool = false, cache: BuildCache? = nil) throws -> Site {
+    /// - Parameter since: the edition to compare with (`build --since`); nil takes book.yml's
+    ///   `previous_edition`, if any.
+    public static func site(_ checked: Checked, search: Bool = true, staff: Bool = false, since: String? = nil,
+                            cache: BuildCache? = nil) throws -> Site {
         let theme = try cache?.render.theme(checked.theme) ?? Theme(overrides: checked.theme)
+        let changes = try self.changes(checked, since: since, cache: cache)
         let root = checked.root
         let renderer = try SiteRenderer(
             book: checked.book, theme: theme, contentName: root.name,
@@ -68,7 +72,7 @@ extension Pipeline {
                     location.file = root.inSite(location.file)
                     return WarningRow(location: location.description, code: d.code.rawValue, message: d.message)
                 }
-            }, audits: checked.audits, staffPages: staff, cache: cache?.render)
+            }, audits: checked.audits, staffPages: staff, changes: changes, cache: cache?.render)
         var linked: [String: String] = [:]
         for asset in linkedAssets(checked.book) { linked["files/" + asset] = root.file(asset) }
         return Site(pages: LazySite(renderer, keepsPages: cache != nil),

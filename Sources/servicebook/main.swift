@@ -1,5 +1,6 @@
 import ArgumentParser
 import BookAudit
+import BookChanges
 import BookCheck
 import BookLoad
 import BookModel
@@ -13,12 +14,13 @@ struct Servicebook: ParsableCommand {
         abstract: "Checks a service book written in Markdown and renders it as a handbook.",
         discussion: "Exit codes: 0 success, 1 the book has errors (or warnings with --strict), 2 usage or I/O failure.",
         version: "0.1.0",
-        subcommands: [Check.self, Build.self, Serve.self, AuditsCommand.self, Report.self, New.self, Init.self]
+        subcommands: [Check.self, Build.self, Serve.self, AuditsCommand.self, Report.self, ChangesCommand.self, New.self, Init.self]
     )
 }
 
 extension OutputFormat: ExpressibleByArgument {}
 extension AuditFormat: ExpressibleByArgument {}
+extension ChangeFormat: ExpressibleByArgument {}
 
 /// Colour only on a terminal, and never with NO_COLOR (https://no-color.org) or TERM=dumb.
 /// Keeps a run's model alive until the process exits: freeing a model of thousands of
@@ -108,6 +110,9 @@ struct Build: ParsableCommand {
 
     @OptionGroup var theme: ThemeOption
 
+    @Option(name: .long, help: ArgumentHelp("The previous edition (a git revision or a folder): adds «Что нового», change badges and change sheets. Default: book.yml's previous_edition.", valueName: "ref"))
+    var since: String?
+
     @OptionGroup var verbosity: Verbosity
 
     func run() throws {
@@ -117,7 +122,7 @@ struct Build: ParsableCommand {
         }
         let built: Pipeline.Built
         do {
-            built = try Pipeline.build(content: content.content, output: output, theme: theme.theme, progress: progress)
+            built = try Pipeline.build(content: content.content, output: output, theme: theme.theme, since: since, progress: progress)
         } catch {
             if terminal { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
             FileHandle.standardError.write(Data("servicebook: error: \(error)\n".utf8))
@@ -242,6 +247,47 @@ struct Serve: ParsableCommand {
             }
         }
         withExtendedLifetime((watchers, sources)) { dispatchMain() }
+    }
+}
+
+struct ChangesCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "changes",
+        abstract: "Show what changed since a previous edition: entity by entity, and for each role.",
+        discussion: """
+        Compares the book with an earlier edition of it, entity by entity (not line by line): \
+        what was added, removed or renamed (same content under a new id), and for each changed \
+        entity the fields that changed and the sections of its body; then, for each role, \
+        every change to something in that role's handbook. REF is a folder (a content folder, \
+        or a folder holding content/), else a git revision (a tag such as edition-2026.1, a \
+        branch, a commit) of the repository the content folder is in, read with git. Without \
+        --since, book.yml's previous_edition is used (relative to the folder that holds the \
+        content folder). Exit codes: 0 done, 2 no such edition, not a book, or no git.
+        """
+    )
+
+    @OptionGroup var content: ContentOption
+
+    @Option(name: .long, help: ArgumentHelp("The edition to compare with: a git revision or a folder.", valueName: "ref"))
+    var since: String?
+
+    @Option(name: .long, help: ArgumentHelp("Output format: human, json or markdown (a release note in the book's language).", valueName: "format"))
+    var format: ChangeFormat = .human
+
+    func run() throws {
+        let compared: Pipeline.Compared
+        do {
+            compared = try Pipeline.compare(content: content.content, since: since)
+        } catch {
+            FileHandle.standardError.write(Data("servicebook: error: \(error)\n".utf8))
+            throw ExitCode(2)
+        }
+        keptUntilExit.append(compared)
+        if compared.previousErrors > 0 {
+            FileHandle.standardError.write(Data("changes: the edition at \(compared.changes.since) has \(compared.previousErrors) error\(compared.previousErrors == 1 ? "" : "s"); it is compared as it loads\n".utf8))
+        }
+        print(format.render(compared.changes, language: compared.book.config.language, color: format == .human && colorOutput()),
+              terminator: "")
     }
 }
 

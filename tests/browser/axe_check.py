@@ -31,6 +31,8 @@ PAGES = [
     ("quality: a department", "quality/departments/south.html"),
     ("quality: a visit", "quality/visits/north-001.html"),
     ("standard with its pass rate", "standards/vehicle-delivery.html"),
+    ("what's new", "changes.html"),
+    ("familiarisation sheet", "sheets/sales-manager.html"),
     ("search results", "search.html?q=%D0%B2%D0%BE%D0%B7%D0%B2%D1%80%D0%B0%D1%82"),
 ]
 

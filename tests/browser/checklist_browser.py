@@ -297,6 +297,10 @@ def main():
         temp = Path(temp)
         content, site, downloads = temp / "content", temp / "site", temp / "downloads"
         shutil.copytree(source, content)
+        # book.yml's previous_edition is relative to the folder that holds the content folder.
+        editions = Path(source).resolve().parent / "editions"
+        if editions.is_dir():
+            shutil.copytree(editions, temp / "editions")
         downloads.mkdir()
         status, output = run([tool, "build", "--quiet", "--content", str(content), "--output", str(site)])
         check(status == 0, f"build failed ({status}):\n{output}")

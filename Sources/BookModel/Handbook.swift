@@ -1,0 +1,22 @@
+extension Book {
+    /// The documents of a role's handbook, in the handbook's order: the role itself, the
+    /// journeys its steps are in, its steps (responsible, then taking part), its situations
+    /// (responsible, then escalated to it), the standards that apply to it and its scripts.
+    /// What changed for the role, and what its familiarisation sheet lists.
+    public func handbook(of role: String) -> [EntityKey] {
+        guard entity(.role, role) != nil else { return [] }
+        let duties = index.roles[role] ?? RoleDuties()
+        let steps = duties.responsibleSteps + duties.participantSteps
+        let mine = Set(steps)
+        let journeys = all(.journey).filter { journey in
+            (journey.journey?.stages ?? []).contains { $0.steps.contains { mine.contains($0.id) } }
+        }
+        var out = [EntityKey(.role, role)] + journeys.map(\.key)
+        out += steps.map { EntityKey(.step, $0) }
+        out += (duties.responsibleSituations + duties.escalationSituations).map { EntityKey(.situation, $0) }
+        out += duties.standards.map { EntityKey(.standard, $0) }
+        out += duties.scripts.map { EntityKey(.script, $0) }
+        var seen = Set<EntityKey>()
+        return out.filter { seen.insert($0).inserted && self[$0] != nil }
+    }
+}
