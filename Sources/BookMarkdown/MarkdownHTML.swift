@@ -22,13 +22,14 @@ public enum MarkdownHTML {
         }
     }
 
-    /// Words of a text to link: their range in the text, a tooltip, and where they lead.
+    /// Words of a text to link: their range in the text (UTF-8 offsets, on scalar boundaries),
+    /// a tooltip, and where they lead.
     public struct Match<Target> {
-        public let range: Range<String.Index>
+        public let range: Range<Int>
         public let title: String?
         public let target: Target
 
-        public init(range: Range<String.Index>, title: String?, target: Target) {
+        public init(range: Range<Int>, title: String?, target: Target) {
             self.range = range
             self.title = title
             self.target = target
@@ -39,15 +40,15 @@ public enum MarkdownHTML {
     /// - Parameters:
     ///   - keep: whether a written link or image stays one (false: its text stays, the link goes).
     ///   - resolve: where a written link leads (called once per link).
-    ///   - terms: the words to link in a text outside headings, links and images, with the state
-    ///     of a walk in document order (for "the first use only").
+    ///   - terms: the words to link in a text (UTF-8) outside headings, links and images, with
+    ///     the state of a walk in document order (for "the first use only").
     ///   - url: the address of a target in the style of that index; `original` is the
     ///     destination as written (empty for the links `terms` made).
     /// Headings get the anchors `MarkdownReader` gives them (after each style's prefix).
     public static func render<Target>(_ markdown: String, styles: [Style],
                                       keep: (_ destination: String, _ isImage: Bool) -> Bool,
                                       resolve: (_ destination: String) -> Target,
-                                      terms: ((_ text: String) -> [Match<Target>])?,
+                                      terms: ((_ text: UnsafeBufferPointer<UInt8>) -> [Match<Target>])?,
                                       url: (_ target: Target, _ original: String, _ style: Int) -> String) -> [String] {
         CMark.withDocument(markdown, profile: .gfm) { root, extensions in
             var links: [(node: OpaquePointer, target: Target, original: String)] = []
@@ -103,25 +104,31 @@ public enum MarkdownHTML {
     }
 
     /// Splits each text node around the words `terms` finds: text, link, text, link, ..., text.
-    private static func linkTerms<Target>(in texts: [OpaquePointer], _ terms: (String) -> [Match<Target>])
+    /// A text is handed to `terms` as cmark's bytes; only a text with matches becomes a `String`,
+    /// cut at the matches' indices as Swift cuts a `String`.
+    private static func linkTerms<Target>(in texts: [OpaquePointer], _ terms: (UnsafeBufferPointer<UInt8>) -> [Match<Target>])
         -> [(node: OpaquePointer, target: Target, original: String)] {
         var created: [(node: OpaquePointer, target: Target, original: String)] = []
         for textNode in texts {
-            guard let literal = cmark_node_get_literal(textNode).map({ String(cString: $0) }) else { continue }
-            let found = terms(literal)
+            guard let chars = cmark_node_get_literal(textNode) else { continue }
+            let found = chars.withMemoryRebound(to: UInt8.self, capacity: 1) { bytes in
+                terms(UnsafeBufferPointer(start: bytes, count: strlen(chars)))
+            }
             guard let first = found.first else { continue }
+            let literal = String(cString: chars)
+            func index(_ offset: Int) -> String.Index { literal.utf8.index(literal.utf8.startIndex, offsetBy: offset) }
             var node = textNode
-            cmark_node_set_literal(node, String(literal[..<first.range.lowerBound]))
+            cmark_node_set_literal(node, String(literal[..<index(first.range.lowerBound)]))
             for (n, match) in found.enumerated() {
                 let link = cmark_node_new(CMARK_NODE_LINK)!
                 let label = cmark_node_new(CMARK_NODE_TEXT)!
-                cmark_node_set_literal(label, String(literal[match.range]))
+                cmark_node_set_literal(label, String(literal[index(match.range.lowerBound)..<index(match.range.upperBound)]))
                 cmark_node_append_child(link, label)
                 if let title = match.title, !title.isEmpty { cmark_node_set_title(link, title) }
                 cmark_node_insert_after(node, link)
-                let end = n + 1 < found.count ? found[n + 1].range.lowerBound : literal.endIndex
+                let end = n + 1 < found.count ? index(found[n + 1].range.lowerBound) : literal.endIndex
                 let rest = cmark_node_new(CMARK_NODE_TEXT)!
-                cmark_node_set_literal(rest, String(literal[match.range.upperBound..<end]))
+                cmark_node_set_literal(rest, String(literal[index(match.range.upperBound)..<end]))
                 cmark_node_insert_after(link, rest)
                 created.append((link, match.target, ""))
                 node = rest

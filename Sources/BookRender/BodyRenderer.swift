@@ -42,8 +42,9 @@ struct BodyRenderer: Sendable {
         let doc = entity.source
         if doc.markdown.isBlank { return styles.map { _ in "" } }
         var done: Set<EntityKey> = [entity.key]
-        let terms: ((String) -> [MarkdownHTML.Match<ResolvedLink>])? = self.terms.isEmpty ? nil : { text in
-            self.terms.matches(in: text, excluding: &done).map { range, key in
+        var scratch = TermMatcher.Scratch()
+        let terms: ((UnsafeBufferPointer<UInt8>) -> [MarkdownHTML.Match<ResolvedLink>])? = self.terms.isEmpty ? nil : { text in
+            self.terms.matches(in: text, excluding: &done, scratch: &scratch).map { range, key in
                 MarkdownHTML.Match(range: range, title: book[key]?.summary, target: .document(key, anchor: nil))
             }
         }

@@ -361,6 +361,24 @@ struct RenderDetailTests {
         #expect(html.contains("<code>NPS</code>"))
     }
 
+    @Test("terms match whole words as Swift compares them: case, ё as е, composed or decomposed letters, the separators as written")
+    func termMatching() throws {
+        let book = try TestBook(overriding: [
+            "glossary/cafe.md": "---\ntitle: Café crème\nsummary: Кофе.\n---\nКофе со сливками.\n",
+            "glossary/tree.md": "---\ntitle: Ёлка\nsummary: Дерево.\n---\nЕль.\n",
+            "glossary/km.md": "---\ntitle: Клиент-менеджер\nsummary: Роль.\n---\nМенеджер.\n",
+            "glossary/nps2.md": "---\ntitle: Ω-код\nsummary: Код.\n---\nКод.\n",
+            "glossary/call.md": "---\ntitle: Гостевой звонок\naliases: [звонок ёлке]\nsummary: Звонок.\n---\nЗвонок.\n",
+            "pages/intro.md": "---\ntitle: Введение\norder: 1\n---\n"
+                + "Клиент менеджер не термин, а клиент-менеджер термин. Подаём cafe\u{301} cre\u{300}me 🙂 и ЕЛКА🙂. "
+                + "Ёлкаа и подcafé не слова термина; ω-код — да. Гостевои\u{306} звонок, набранный на Mac.\n",
+        ])
+        try build(book)
+        let html = try #require(try BuiltSite(book.root.appendingPathComponent("site")).files["pages/intro.html"])
+        let links = BuiltSite.matches(#"<a href="\.\./glossary/(?:cafe|tree|km|nps2|call)\.html"[^>]*>([^<]*)</a>"#, in: html)
+        #expect(links == ["клиент-менеджер", "cafe\u{301} cre\u{300}me", "ЕЛКА", "ω-код", "Гостевои\u{306} звонок"])
+    }
+
     @Test("the glossary follows Russian collation: case-insensitive, ё sorted with е")
     func collation() throws {
         var files = TestBook.validFiles
