@@ -109,8 +109,8 @@ public struct RoleDuties: Hashable, Sendable {
     public var participantSteps: [String] = []
     public var responsibleSituations: [String] = []
     public var escalationSituations: [String] = []
-    /// Standards that name the role in `applies_to`, apply to everyone, or are referred to by
-    /// its steps and situations.
+    /// Standards that name the role in `applies_to`, or are referred to by its steps and
+    /// situations. (Those that apply to everyone are `BookIndex.generalStandards`.)
     public var standards: [String] = []
     /// Scripts of its steps and situations.
     public var scripts: [String] = []
@@ -189,6 +189,8 @@ public struct BookIndex: Sendable {
     /// Every step id in journey order (journeys by id, stages and steps in order), then the
     /// steps that no journey lists, by id.
     public let stepOrder: [String]
+    /// The standards that name no role in `applies_to`: they apply to every role.
+    public let generalStandards: [String]
     let compact: Backlinks
     let documents: [SourceDocument]
 

@@ -1,7 +1,8 @@
 /// The indexes derived from the entities: where each step stands in its journeys, the order of
 /// steps, and everything each role is responsible for or takes part in.
 enum Indexes {
-    typealias Derived = (placements: [String: [StepPlacement]], stepOrder: [String], roles: [String: RoleDuties])
+    typealias Derived = (placements: [String: [StepPlacement]], stepOrder: [String], roles: [String: RoleDuties],
+                         generalStandards: [String])
 
     /// The kinds whose entities `derive` reads.
     static let kinds: [Kind] = [.journey, .step, .situation, .role, .standard, .script]
@@ -62,8 +63,7 @@ enum Indexes {
         stepOrder += (ordered[.step] ?? []).filter { !seen.contains($0.id) }.map(\.id)
 
         // Role duties: lists in journey order, each item once. Scripts and standards are
-        // numbered (their place in `ordered`), and each role marks the ones its lists have: a
-        // standard for every role is added to every role's list, so this is roles × standards.
+        // numbered (their place in `ordered`), and each role marks the ones its lists have.
         let scriptNumbers = Dictionary(uniqueKeysWithValues: (ordered[.script] ?? []).enumerated().map { ($1.id, $0) })
         let standardNumbers = Dictionary(uniqueKeysWithValues: (ordered[.standard] ?? []).enumerated().map { ($1.id, $0) })
         struct Duties {
@@ -120,11 +120,13 @@ enum Indexes {
                 roles[r].add(standards: standards)
             }
         }
-        let everyone = Array(roles.indices)
+        // A standard that names no role applies to everyone: it is listed once for the book
+        // (`generalStandards`), not once per role.
+        var general: [String] = []
         for (number, standardEntity) in (ordered[.standard] ?? []).enumerated() {
             guard let standard = standardEntity.standard else { continue }
-            let targets = standard.appliesTo.compactMap(role)
-            for r in targets.isEmpty ? everyone : targets where !roles[r].hasStandard[number] {
+            if standard.appliesTo.isEmpty { general.append(standardEntity.id); continue }
+            for r in standard.appliesTo.compactMap(role) where !roles[r].hasStandard[number] {
                 roles[r].hasStandard[number] = true
                 roles[r].standards.append(number)
             }
@@ -137,6 +139,6 @@ enum Indexes {
             made.standards = roles[r].standards.map { standardIDs[$0] }
             duties[id] = made
         }
-        return (placements, stepOrder, duties)
+        return (placements, stepOrder, duties, general)
     }
 }

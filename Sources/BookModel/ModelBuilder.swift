@@ -84,7 +84,7 @@ public enum ModelBuilder {
         }
         let derived = cache?.derived(shape.finalize()) { Indexes.derive(lookup, ordered: ordered) } ?? Indexes.derive(lookup, ordered: ordered)
         let index = BookIndex(placements: derived.placements, roles: derived.roles, stepOrder: derived.stepOrder,
-                              compact: backlinks, documents: documents)
+                              generalStandards: derived.generalStandards, compact: backlinks, documents: documents)
         let linkLists = models.map { $0?.links ?? [] }
         let book = Book(config: config, documents: documents, listing: listing, slots: slots, ordered: ordered, index: index,
                         linkLists: linkLists, linkResolver: resolver, assets: assets, findings: findings)

@@ -5,10 +5,9 @@ import Foundation
 /// How a body is placed in the output: where its links point and how its headings are named.
 struct BodyStyle: Sendable {
     enum Links: Sendable {
-        /// Each entity on its own page, `depth` folders below the root.
+        /// Each entity on its own page, `depth` folders below the root (print parts too link
+        /// to the pages: a book in print is split over several parts).
         case pages(depth: Int)
-        /// Every entity in one page (print.html), linked by in-page anchors.
-        case onePage
     }
 
     let links: Links
@@ -65,12 +64,8 @@ struct BodyRenderer: Sendable {
             return anchor.isEmpty ? "#" : "#" + style.idPrefix + anchor
         case (.document(let key, let anchor), .pages(let depth)):
             return Paths.relative(Paths.page(key), depth: depth) + (anchor.map { "#" + $0 } ?? "")
-        case (.document(let key, let anchor), .onePage):
-            return "#" + Paths.printAnchor(key) + (anchor.map { "--" + $0 } ?? "")
         case (.asset(let path), .pages(let depth)):
             return Paths.relative(Paths.asset(path), depth: depth)
-        case (.asset(let path), .onePage):
-            return Paths.asset(path)
         }
     }
 
@@ -82,6 +77,7 @@ enum Paths {
     static func index(_ kind: Kind) -> String { "\(kind.folder)/index.html" }
     static func checklist(_ journey: String) -> String { "checklists/\(journey).html" }
     static let checklistIndex = "checklists/index.html"
+    static func matrix(_ journey: String) -> String { "matrix/\(journey).html" }
     static func asset(_ path: String) -> String { "files/" + path.split(separator: "/").map { percentEncode(String($0)) }.joined(separator: "/") }
     static func printAnchor(_ key: EntityKey) -> String { "\(key.kind.rawValue)-\(key.id)" }
 

@@ -8,6 +8,9 @@ enum EditionPaths {
     static let whatsNew = "changes.html"
     static let sheets = "sheets/index.html"
     static func sheet(_ role: String) -> String { "sheets/\(role).html" }
+    /// The sheet of the standards for every role: signed once by everyone, not repeated on
+    /// every role's sheet.
+    static let everyoneSheet = "sheets/everyone.html"
     static func changesSheet(_ role: String) -> String { "sheets/changes/\(role).html" }
 }
 
@@ -24,6 +27,10 @@ extension SiteRenderer {
         plans.append(PagePlan(path: EditionPaths.sheets, depth: 1, template: "list", title: s["sheets"] ?? "") {
             sheetIndex()
         })
+        if !book.index.generalStandards.isEmpty {
+            plans.append(PagePlan(path: EditionPaths.everyoneSheet, depth: 1, template: "sheet",
+                                  title: "\(s["sheet"] ?? "") — \(s["generalStandards"] ?? "")") { everyoneSheet() })
+        }
         for role in roles {
             plans.append(PagePlan(path: EditionPaths.sheet(role.id), depth: 1, template: "sheet",
                                   title: "\(s["sheet"] ?? "") — \(role.title)") { sheet(role, changedOnly: false) })
@@ -122,6 +129,9 @@ extension SiteRenderer {
 
     func sheetIndex() -> [String: Any] {
         var items = sorted(book.all(.role)).map { item(Paths.relative(EditionPaths.sheet($0.id), depth: 1), $0.title) }
+        if !book.index.generalStandards.isEmpty {
+            items.insert(item(Paths.relative(EditionPaths.everyoneSheet, depth: 1), s["generalStandards"] ?? ""), at: 0)
+        }
         if let changes {
             let changed = sorted(book.all(.role)).filter { roleNews($0.id, changes) != nil }
             if !changed.isEmpty {
@@ -141,36 +151,75 @@ extension SiteRenderer {
         let depth = changedOnly ? 2 : 1
         let words = ChangeWords(book.config.language)
         var keys = book.handbook(of: role.id)
-        if changedOnly, let changes { keys = roleNews(role.id, changes) ?? [] }
-        let edition = book.config.edition ?? "—"
-        let documents: [[String: Any]] = keys.enumerated().map { i, key in
-            var c: [String: Any] = ["number": i + 1, "kindLabel": words.kind(key.kind), "edition": edition]
-            if let entity = book[key] {
-                c["title"] = entity.title
-                c["url"] = Paths.relative(Paths.page(key), depth: depth)
-                if let reviewed = entity.reviewed { c["reviewed"] = reviewed.description }
-            } else {
-                c["title"] = changes?.titles[key] ?? key.id
-                c["removed"] = s["sheetRemoved"] ?? "withdrawn"
-            }
-            if let changes, !changedOnly, changes.isNews(key) { c["changed"] = true }
-            return c
+        let general = Set(book.index.generalStandards.map { EntityKey(.standard, $0) })
+        if changedOnly, let changes {
+            keys = roleNews(role.id, changes) ?? []
+        } else {
+            keys = keys.filter { !general.contains($0) }
         }
+        let edition = book.config.edition ?? "—"
+        let documents = sheetRows(keys, depth: depth, edition: edition, words: words, markChanged: !changedOnly)
         let staff = roster.filter { $0.role?.id == role.id }.count
         let rows = max(12, staff + 4)
+        var extra: [String: Any] = [:]
+        if !changedOnly, !general.isEmpty {
+            extra["everyone"] = ["url": Paths.relative(EditionPaths.everyoneSheet, depth: depth), "count": general.count]
+        }
         let title = changedOnly ? (s["changesSheet"] ?? "") : (s["sheet"] ?? "")
         let statement = (changedOnly ? s["changesSheetStatement"] : s["sheetStatement"]) ?? ""
-        var c: [String: Any] = [:]
+        var c: [String: Any] = extra
         if changedOnly, let previous = changes?.previousEdition { c["previousEdition"] = previous }
         return c.merging([
             "title": title, "role": role.title, "organization": book.config.organization ?? book.config.title,
             "bookTitle": book.config.title, "edition": edition,
             "statement": statement.replacingOccurrences(of: "%1", with: edition),
-            "documents": documents, "count": documents.count,
-            "rows": (1...rows).map { ["number": $0] },
+            "documents": documents, "count": keys.count,
+            "rows": signatureRows(rows),
             "roleURL": Paths.relative(Paths.page(role.key), depth: depth),
             "hasChangedColumn": changes != nil && !changedOnly,
         ]) { _, b in b }
+    }
+}
+
+extension SiteRenderer {
+    /// The sheet of the standards for every role.
+    func everyoneSheet() -> [String: Any] {
+        let words = ChangeWords(book.config.language)
+        let edition = book.config.edition ?? "—"
+        let keys = book.index.generalStandards.map { EntityKey(.standard, $0) }
+        return [
+            "title": s["sheet"] ?? "", "role": s["allStaff"] ?? "", "organization": book.config.organization ?? book.config.title,
+            "bookTitle": book.config.title, "edition": edition,
+            "statement": (s["sheetStatement"] ?? "").replacingOccurrences(of: "%1", with: edition),
+            "documents": sheetRows(keys, depth: 1, edition: edition, words: words, markChanged: true), "count": keys.count,
+            "rows": signatureRows(max(12, roster.count + 4)),
+        ]
+    }
+
+    /// The rows of a sheet's table of documents: №, title (linked), kind, edition, review date.
+    /// Written here, not by the template: a sheet lists hundreds of documents.
+    func sheetRows(_ keys: [EntityKey], depth: Int, edition: String, words: ChangeWords, markChanged: Bool) -> String {
+        let changedMark = " <span class=\"change-mark\">\(SiteRenderer.escape(s["changedMark"] ?? "changed"))</span>"
+        let removed = " <span class=\"muted\">(\(SiteRenderer.escape(s["sheetRemoved"] ?? "withdrawn")))</span>"
+        var out = ""
+        for (i, key) in keys.enumerated() {
+            var title: String, reviewed = ""
+            if let entity = book[key] {
+                title = "<a href=\"\(Paths.relative(Paths.page(key), depth: depth))\">\(SiteRenderer.escape(entity.title))</a>"
+                reviewed = entity.reviewed?.description ?? ""
+            } else {
+                title = SiteRenderer.escape(changes?.titles[key] ?? key.id) + removed
+            }
+            if markChanged, let changes, changes.isNews(key) { title += changedMark }
+            out += "<tr><td>\(i + 1)</td><td>\(title)</td><td>\(SiteRenderer.escape(words.kind(key.kind)))</td>"
+                + "<td>\(SiteRenderer.escape(edition))</td><td>\(reviewed)</td></tr>\n"
+        }
+        return out
+    }
+
+    /// The empty rows of a sheet's table to sign.
+    func signatureRows(_ count: Int) -> String {
+        (1...count).map { "<tr><td>\($0)</td><td></td><td></td><td></td><td></td></tr>\n" }.joined()
     }
 }
 

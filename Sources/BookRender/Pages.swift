@@ -221,16 +221,16 @@ extension SiteRenderer {
         let escalations = duties.escalationSituations.map { link(EntityKey(.situation, $0)) }
         c["escalations"] = ["items": escalations]
         c["hasEscalations"] = !escalations.isEmpty
-        let standards = duties.standards.map { standardContext(EntityKey(.standard, $0)) }
-        setList(&c, "standards", standards, flag: "hasStandards")
-        let scripts: [[String: Any]] = duties.scripts.map { id in
-            var l = link(EntityKey(.script, id))
-            let list = phrases(book.entity(.script, id)?.script)
-            l["phrases"] = list
-            l["hasPhrases"] = !list.isEmpty
-            return l
-        }
-        setList(&c, "scripts", scripts, flag: "hasScripts")
+        c["standards"] = duties.standards.map { embeddedStandard(EntityKey(.standard, $0)) }.joined()
+        c["hasStandards"] = !duties.standards.isEmpty
+        // The standards for everyone: linked, not repeated on every role's page (their checks
+        // are on their own pages).
+        let own = Set(duties.standards)
+        let general = generalStandardItems.filter { !own.contains($0.id) }.map(\.html)
+        c["generalStandards"] = general.joined(separator: "\n")
+        c["hasGeneralStandards"] = !general.isEmpty
+        c["scripts"] = duties.scripts.map { roleScript(EntityKey(.script, $0)) }.joined()
+        c["hasScripts"] = !duties.scripts.isEmpty
     }
 
     func journeyContext(_ entity: Entity, _ journey: Journey, _ c: inout [String: Any]) {
@@ -325,34 +325,53 @@ extension SiteRenderer {
     }
 
     /// A table per journey: its steps down, the roles involved in it across.
-    func matrix() -> [String: Any] {
-        let journeys: [[String: Any]] = book.all(.journey).map { journey in
-            let steps = (journey.journey?.stages ?? []).flatMap(\.steps).compactMap { book.entity(.step, $0.id)?.step }
-            var involved = Set<String>()
-            for step in steps {
-                if let r = step.responsible?.id { involved.insert(r) }
-                for p in step.participants { involved.insert(p.id) }
-            }
-            let roles = sorted(involved.compactMap { book.entity(.role, $0) })
-            let span = roles.count + 1
-            var j = link(journey.key, depth: 0)
-            j["span"] = span
-            j["roles"] = roles.map { link($0.key, depth: 0) }
-            j["stages"] = (journey.journey?.stages ?? []).map { stage -> [String: Any] in
-                let rows: [[String: Any]] = stage.steps.compactMap { book.entity(.step, $0.id) }.map { step in
-                    var row = link(step.key, depth: 0)
-                    row["cells"] = roles.map { role -> [String: Any] in
-                        let r = step.step?.responsible?.id == role.id
-                        let p = !r && (step.step?.participants.contains { $0.id == role.id } ?? false)
-                        return ["r": r, "p": p]
-                    }
-                    return row
-                }
-                return ["title": stage.title, "span": span, "rows": rows]
-            }
-            return j
+    /// The roles a journey's steps involve (responsible or taking part), sorted.
+    func matrixRoles(_ journey: Entity) -> [Entity] {
+        var involved = Set<String>()
+        for step in (journey.journey?.stages ?? []).flatMap(\.steps).compactMap({ book.entity(.step, $0.id)?.step }) {
+            if let r = step.responsible?.id { involved.insert(r) }
+            for p in step.participants { involved.insert(p.id) }
         }
-        return ["journeys": journeys]
+        return sorted(involved.compactMap { book.entity(.role, $0) })
+    }
+
+    /// matrix.html: every journey with the size of its matrix, each matrix on a page of its own
+    /// (one page of every step × every role grows with the square of the book).
+    func matrixIndex() -> [String: Any] {
+        ["journeys": book.all(.journey).map { journey -> [String: Any] in
+            var j = item(Paths.matrix(journey.id), journey.title)
+            j["steps"] = Set((journey.journey?.stages ?? []).flatMap(\.steps).map(\.id)).count
+            j["roles"] = matrixRoles(journey).count
+            return j
+        }]
+    }
+
+    /// matrix/JOURNEY.html: the journey's steps down, the roles it involves across. The cells
+    /// are written here, not by the template: they are most of the page.
+    func matrix(_ journey: Entity) -> [String: Any] {
+        let roles = matrixRoles(journey)
+        let span = roles.count + 1
+        let responsible = "<td><span class=\"mark mark-r\">\(SiteRenderer.escape(s["markResponsible"] ?? "R"))</span></td>"
+        let participant = "<td><span class=\"mark mark-p\">\(SiteRenderer.escape(s["markParticipant"] ?? "P"))</span></td>"
+        var j = link(journey.key)
+        j["span"] = span
+        j["roles"] = roles.map { link($0.key) }
+        j["index"] = Paths.relative("matrix.html", depth: 1)
+        j["stages"] = (journey.journey?.stages ?? []).map { stage -> [String: Any] in
+            let rows: [[String: Any]] = stage.steps.compactMap { book.entity(.step, $0.id) }.map { step in
+                var row = link(step.key)
+                var cells = ""
+                for role in roles {
+                    if step.step?.responsible?.id == role.id { cells += responsible }
+                    else if step.step?.participants.contains(where: { $0.id == role.id }) ?? false { cells += participant }
+                    else { cells += "<td></td>" }
+                }
+                row["cells"] = cells
+                return row
+            }
+            return ["title": stage.title, "span": span, "rows": rows]
+        }
+        return j
     }
 
     func phrasebook() -> [String: Any] {
@@ -377,48 +396,83 @@ extension SiteRenderer {
         return ["items": items, "warnings": warnings, "hasWarnings": !warnings.isEmpty]
     }
 
-    func printPage() -> [String: Any] {
-        bodies.renderAll(Kind.allCases.flatMap { book.all($0) })
-        func part(_ kind: Kind, _ entities: [Entity]) -> [String: Any]? {
-            guard !entities.isEmpty else { return nil }
-            return ["id": "sb:part-\(kind.folder)", "title": s["index_\(kind.rawValue)"] ?? kind.folder,
-                    "entities": entities.map { entity -> [String: Any] in
-                        var c: [String: Any] = ["anchor": Paths.printAnchor(entity.key), "title": entity.title,
-                                                "body": bodies.html(entity)[1]]
-                        if let summary = entity.summary, !summary.isEmpty { c["summary"] = summary }
-                        switch entity.details {
-                        case .step(let step):
-                            withFacts(&c, [
-                                fact("responsible", text: book.resolve(step.responsible, as: .role)?.title),
-                                fact("participants", text: step.participants.compactMap { book.resolve($0, as: .role)?.title }.joined(separator: ", ")),
-                                fact("script", text: step.scripts.compactMap { book.resolve($0, as: .script)?.title }.joined(separator: ", ")),
-                                fact("channel", text: channel(step.channel)), fact("timing", text: step.timing),
-                            ])
-                        case .situation(let situation):
-                            withFacts(&c, [
-                                fact("responsible", text: book.resolve(situation.responsible, as: .role)?.title),
-                                fact("escalation", text: book.resolve(situation.escalation, as: .role)?.title),
-                                fact("severity", text: situation.severity.map { s["severity_\($0.rawValue)"] ?? $0.rawValue }),
-                            ])
-                        case .standard(let standard):
-                            c["checks"] = checks(standard)
-                            c["hasChecks"] = !standard.checks.isEmpty
-                        case .script(let script):
-                            c["phrases"] = phrases(script)
-                            c["hasPhrases"] = !script.phrases.isEmpty
-                        default:
-                            break
-                        }
-                        return c
-                    }]
+    /// A printable part of the book: chapters, a journey with its steps, or a section (of at
+    /// most `PrintPart.size` entities: longer sections are split), on a page of its own.
+    struct PrintPart {
+        static let size = 400
+        let path: String
+        let title: String
+        let entities: [Entity]
+    }
+
+    /// The parts of the printable book, in the book's order: the chapters, each journey with its
+    /// steps, the steps of no journey, then situations, roles, standards, scripts and the glossary.
+    func printParts() -> [PrintPart] {
+        var parts: [PrintPart] = []
+        func add(_ name: String, _ title: String, _ entities: [Entity]) {
+            let chunks = stride(from: 0, to: entities.count, by: PrintPart.size).map { Array(entities[$0..<min($0 + PrintPart.size, entities.count)]) }
+            for (i, chunk) in chunks.enumerated() {
+                let suffix = chunks.count > 1 ? " (\(i + 1)/\(chunks.count))" : ""
+                parts.append(PrintPart(path: "print/\(name)\(i == 0 ? "" : ".part\(i + 1)").html", title: title + suffix, entities: chunk))
+            }
         }
-        let steps = book.index.stepOrder.compactMap { book.entity(.step, $0) }
-        let parts = [
-            part(.page, book.all(.page)), part(.journey, book.all(.journey)), part(.step, steps),
-            part(.situation, sorted(book.all(.situation))), part(.role, sorted(book.all(.role))),
-            part(.standard, sorted(book.all(.standard))), part(.script, sorted(book.all(.script))),
-            part(.term, sorted(book.all(.term))),
-        ].compactMap { $0 }
-        return ["parts": parts]
+        add("chapters", s["index_page"] ?? "", book.all(.page))
+        var inJourney = Set<String>()
+        for journey in book.all(.journey) {
+            var seen = Set<String>()
+            let steps = (journey.journey?.stages ?? []).flatMap(\.steps).compactMap { ref -> Entity? in
+                guard seen.insert(ref.id).inserted else { return nil }
+                return book.entity(.step, ref.id)
+            }
+            inJourney.formUnion(seen)
+            add("journey-\(journey.id)", journey.title, [journey] + steps)
+        }
+        add("steps", s["otherSteps"] ?? "", book.index.stepOrder.filter { !inJourney.contains($0) }.compactMap { book.entity(.step, $0) })
+        for kind in [Kind.situation, .role, .standard, .script, .term] {
+            add(kind.folder, s["index_\(kind.rawValue)"] ?? kind.folder, sorted(book.all(kind)))
+        }
+        return parts
+    }
+
+    /// print.html: the printable parts, each linked with what it holds.
+    func printIndex() -> [String: Any] {
+        ["parts": printParts().map { part -> [String: Any] in
+            ["url": part.path, "title": part.title, "count": part.entities.count]
+        }]
+    }
+
+    /// One printable part: its entities in full.
+    func printPart(_ part: PrintPart) -> [String: Any] {
+        bodies.renderAll(part.entities)
+        return ["title": part.title, "index": Paths.relative("print.html", depth: 1),
+                "entities": part.entities.map { entity -> [String: Any] in
+                    var c: [String: Any] = ["anchor": Paths.printAnchor(entity.key), "title": entity.title,
+                                            "body": bodies.html(entity)[1]]
+                    if let summary = entity.summary, !summary.isEmpty { c["summary"] = summary }
+                    switch entity.details {
+                    case .step(let step):
+                        withFacts(&c, [
+                            fact("responsible", text: book.resolve(step.responsible, as: .role)?.title),
+                            fact("participants", text: step.participants.compactMap { book.resolve($0, as: .role)?.title }.joined(separator: ", ")),
+                            fact("script", text: step.scripts.compactMap { book.resolve($0, as: .script)?.title }.joined(separator: ", ")),
+                            fact("channel", text: channel(step.channel)), fact("timing", text: step.timing),
+                        ])
+                    case .situation(let situation):
+                        withFacts(&c, [
+                            fact("responsible", text: book.resolve(situation.responsible, as: .role)?.title),
+                            fact("escalation", text: book.resolve(situation.escalation, as: .role)?.title),
+                            fact("severity", text: situation.severity.map { s["severity_\($0.rawValue)"] ?? $0.rawValue }),
+                        ])
+                    case .standard(let standard):
+                        c["checks"] = checks(standard)
+                        c["hasChecks"] = !standard.checks.isEmpty
+                    case .script(let script):
+                        c["phrases"] = phrases(script)
+                        c["hasPhrases"] = !script.phrases.isEmpty
+                    default:
+                        break
+                    }
+                    return c
+                }]
     }
 }

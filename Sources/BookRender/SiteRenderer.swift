@@ -3,6 +3,7 @@ import BookChanges
 import BookModel
 import Foundation
 import Mustache
+import Synchronization
 
 /// A line of the completeness report, for the completeness page.
 public struct CompletenessRow: Sendable {
@@ -83,6 +84,11 @@ public struct SiteRenderer: @unchecked Sendable {
     let staffPages: Bool
     /// What changed since the previous edition, when there is one to compare with.
     let changes: BookChanges?
+    /// The standards for every role as list items of a role's page, made once for all roles.
+    let generalStandardItems: [(id: String, html: String)]
+    /// Parts of pages that many pages repeat (a standard with its checks, a script in full),
+    /// rendered once.
+    let fragments = Fragments()
 
     /// - Parameter cache: what an earlier build of the same book rendered (`serve`): bodies whose
     ///   Markdown, link targets and glossary are unchanged are taken from it.
@@ -93,6 +99,11 @@ public struct SiteRenderer: @unchecked Sendable {
                 changes: BookChanges? = nil, cache: RenderCache? = nil) throws {
         self.staffPages = staffPages
         self.changes = changes
+        generalStandardItems = book.index.generalStandards.compactMap { id in
+            guard let standard = book.entity(.standard, id) else { return nil }
+            let url = Paths.relative(Paths.page(standard.key), depth: 1)
+            return (id, "<li><a href=\"\(url)\">\(SiteRenderer.escape(standard.title))</a></li>")
+        }
         self.book = book
         quality = audits.scored.isEmpty ? nil : Quality(audits: audits, book: book)
         roster = audits.roster
@@ -150,8 +161,14 @@ public struct SiteRenderer: @unchecked Sendable {
         func add(_ path: String, _ depth: Int, _ template: String, _ title: String, _ context: @escaping () -> [String: Any]) {
             pages.append(PagePlan(path: path, depth: depth, template: template, title: title, context: context))
         }
-        add("print.html", 0, "print", s["print"] ?? "") { printPage() }
-        add("matrix.html", 0, "matrix", s["matrix"] ?? "") { matrix() }
+        add("print.html", 0, "print", s["print"] ?? "") { printIndex() }
+        for part in printParts() {
+            add(part.path, 1, "print-part", "\(s["print"] ?? "") — \(part.title)") { printPart(part) }
+        }
+        add("matrix.html", 0, "matrix", s["matrix"] ?? "") { matrixIndex() }
+        for journey in book.all(.journey) {
+            add(Paths.matrix(journey.id), 1, "matrix-journey", "\(s["matrix"] ?? "") — \(journey.title)") { matrix(journey) }
+        }
         add("phrasebook.html", 0, "phrasebook", s["phrasebook"] ?? "") { phrasebook() }
         add("index.html", 0, "home", book.config.title) { home() }
         for kind in Kind.allCases {
@@ -252,12 +269,45 @@ public struct SiteRenderer: @unchecked Sendable {
         context[flag] = !items.isEmpty
     }
 
-    /// The scripts (in full) and standards (with their checks) shown on a step or situation page.
+    /// A step's or situation's scripts in full and standards with their checks, as HTML: the
+    /// same script or standard is embedded in many pages, so each is rendered once.
     func embed(scripts: [Reference], standards: [Reference], into c: inout [String: Any]) {
-        setList(&c, "scripts", scripts.compactMap { book.resolve($0, as: .script) }.map { scriptContext($0) },
-                flag: "hasScripts")
-        setList(&c, "standards", standards.compactMap { book.resolve($0, as: .standard) }.map { standardContext($0.key) },
-                flag: "hasStandards")
+        var seen = Set<String>()
+        let scripts = scripts.compactMap { book.resolve($0, as: .script) }.filter { seen.insert($0.id).inserted }
+        seen = []
+        let standards = standards.compactMap { book.resolve($0, as: .standard) }.filter { seen.insert($0.id).inserted }
+        c["scripts"] = scripts.map { embeddedScript($0) }.joined()
+        c["hasScripts"] = !scripts.isEmpty
+        c["standards"] = standards.map { embeddedStandard($0.key) }.joined()
+        c["hasStandards"] = !standards.isEmpty
+    }
+
+    /// A standard with its checks (`partials/embedded-standard`), rendered once per build.
+    func embeddedStandard(_ key: EntityKey) -> String {
+        fragments.html("standard:" + key.id) { fragment(standardContext(key), "partials/embedded-standard") }
+    }
+
+    /// A script in full (`partials/embedded-script`), rendered once per build.
+    func embeddedScript(_ script: Entity) -> String {
+        fragments.html("script:" + script.id) { fragment(scriptContext(script), "partials/embedded-script") }
+    }
+
+    /// A script's phrases on a role's page (`partials/role-script`), rendered once per build.
+    func roleScript(_ key: EntityKey) -> String {
+        fragments.html("role-script:" + key.id) {
+            var l = link(key)
+            let list = phrases(book[key]?.script)
+            l["phrases"] = list
+            l["hasPhrases"] = !list.isEmpty
+            return fragment(l, "partials/role-script")
+        }
+    }
+
+    /// A partial rendered on its own with the interface strings.
+    func fragment(_ context: [String: Any], _ template: String) -> String {
+        var c = SiteRenderer.prepared(context)
+        c["s"] = strings
+        return library.render(c, withTemplate: template) ?? ""
     }
 
     func withFacts(_ context: inout [String: Any], _ facts: [[String: Any]?]) {
@@ -386,5 +436,18 @@ public struct SiteRenderer: @unchecked Sendable {
 
     func sorted(_ entities: [Entity]) -> [Entity] {
         collation.keys(entities.map(\.title)).enumerated().sorted { $0.element < $1.element }.map { entities[$0.offset] }
+    }
+}
+
+/// HTML made once and reused, by key; safe to use from every core (a fragment made twice at
+/// once is the same HTML).
+final class Fragments: Sendable {
+    private let made = Mutex<[String: String]>([:])
+
+    func html(_ key: String, make: () -> String) -> String {
+        if let known = made.withLock({ $0[key] }) { return known }
+        let html = make()
+        made.withLock { $0[key] = html }
+        return html
     }
 }

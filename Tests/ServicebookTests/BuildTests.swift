@@ -278,7 +278,7 @@ struct BuildTests {
         try build(book, theme: theme.path)
         let site = try BuiltSite(book.root.appendingPathComponent("site"))
         #expect(site.files["phrasebook.html"]?.contains("<p class=\"custom-phrasebook\">Разговорник</p>") == true)
-        #expect(site.files["matrix.html"]?.contains("class=\"matrix\"") == true)
+        #expect(site.files["matrix/purchase.html"]?.contains("class=\"matrix\"") == true)
         #expect(site.files["assets/extra.css"] == "body{color:red}")
         #expect(site.files["assets/style.css"]?.isEmpty == false)
     }
