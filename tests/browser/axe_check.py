@@ -33,6 +33,9 @@ PAGES = [
     ("standard with its pass rate", "standards/vehicle-delivery.html"),
     ("what's new", "changes.html"),
     ("familiarisation sheet", "sheets/sales-manager.html"),
+    ("sheet for all staff", "sheets/everyone.html"),
+    ("matrix of a journey", "matrix/car-purchase.html"),
+    ("a printable part", "print/journey-car-purchase.html"),
     ("search results", "search.html?q=%D0%B2%D0%BE%D0%B7%D0%B2%D1%80%D0%B0%D1%82"),
 ]
 
