@@ -46,6 +46,41 @@ public enum Files {
         }
     }
 
+    /// An entry of a folder tree: its path below the root and whether it is a folder (a link
+    /// is not, whatever it points to).
+    public struct Entry: Sendable, Equatable {
+        public let path: String
+        public let isFolder: Bool
+    }
+
+    /// Walks the tree under `root` with `readdir` (the entry's type comes with its name: no
+    /// `stat` per file, unlike Foundation's enumerator) in no particular order. `descend` is
+    /// asked of each folder whether to go in. Entries that cannot be read are left out.
+    public static func walk(_ root: String, descend: (Entry) -> Bool = { _ in true }) -> [Entry] {
+        var out: [Entry] = []
+        var pending = [""]
+        while let folder = pending.popLast() {
+            guard let dir = opendir(folder.isEmpty ? root : root + "/" + folder) else { continue }
+            defer { closedir(dir) }
+            while let entry = readdir(dir) {
+                let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
+                    String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self)
+                }
+                if name == "." || name == ".." { continue }
+                let path = folder.isEmpty ? name : folder + "/" + name
+                var type = entry.pointee.d_type
+                if type == UInt8(DT_UNKNOWN) {
+                    var st = stat()
+                    if lstat(root + "/" + path, &st) == 0 { type = (st.st_mode & S_IFMT) == S_IFDIR ? UInt8(DT_DIR) : UInt8(DT_REG) }
+                }
+                let item = Entry(path: path, isFolder: type == UInt8(DT_DIR))
+                out.append(item)
+                if item.isFolder, descend(item) { pending.append(path) }
+            }
+        }
+        return out
+    }
+
     /// The reason of the last failed call, in words (`strerror(errno)`).
     public static var lastError: String { String(cString: strerror(errno)) }
 }

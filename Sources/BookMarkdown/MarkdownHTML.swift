@@ -14,11 +14,14 @@ public enum MarkdownHTML {
         public let idPrefix: String
         /// Whether the words `terms` finds are linked.
         public let linksTerms: Bool
+        /// Whether those links carry their tooltip (`Match.title`): not on paper.
+        public let termTitles: Bool
 
-        public init(headingShift: Int, idPrefix: String, linksTerms: Bool) {
+        public init(headingShift: Int, idPrefix: String, linksTerms: Bool, termTitles: Bool = true) {
             self.headingShift = headingShift
             self.idPrefix = idPrefix
             self.linksTerms = linksTerms
+            self.termTitles = termTitles
         }
     }
 
@@ -82,15 +85,19 @@ public enum MarkdownHTML {
             }
             let anchors = Anchor.unique(headings.map(\.text))
             var termsLinked = false
+            var termTitles: [(node: OpaquePointer, title: String)] = []
             // Styles without term links first: linking terms changes the tree.
             let order = styles.indices.sorted { !styles[$0].linksTerms && styles[$1].linksTerms }
             var out = [String](repeating: "", count: styles.count)
             for i in order {
                 let style = styles[i]
                 if style.linksTerms, !termsLinked, let terms {
-                    links += linkTerms(in: texts, terms)
+                    let made = linkTerms(in: texts, terms)
+                    links += made.map { ($0.node, $0.target, "") }
+                    termTitles = made.compactMap { link in link.title.map { (link.node, $0) } }
                     termsLinked = true
                 }
+                for link in termTitles { cmark_node_set_title(link.node, style.termTitles ? link.title : "") }
                 for link in links { cmark_node_set_url(link.node, url(link.target, link.original, i)) }
                 for heading in headings {
                     cmark_node_set_heading_level(heading.node, min(6, heading.level + Int32(style.headingShift)))
@@ -107,8 +114,8 @@ public enum MarkdownHTML {
     /// A text is handed to `terms` as cmark's bytes; only a text with matches becomes a `String`,
     /// cut at the matches' indices as Swift cuts a `String`.
     private static func linkTerms<Target>(in texts: [OpaquePointer], _ terms: (UnsafeBufferPointer<UInt8>) -> [Match<Target>])
-        -> [(node: OpaquePointer, target: Target, original: String)] {
-        var created: [(node: OpaquePointer, target: Target, original: String)] = []
+        -> [(node: OpaquePointer, target: Target, title: String?)] {
+        var created: [(node: OpaquePointer, target: Target, title: String?)] = []
         for textNode in texts {
             guard let chars = cmark_node_get_literal(textNode) else { continue }
             let found = chars.withMemoryRebound(to: UInt8.self, capacity: 1) { bytes in
@@ -124,13 +131,12 @@ public enum MarkdownHTML {
                 let label = cmark_node_new(CMARK_NODE_TEXT)!
                 cmark_node_set_literal(label, String(literal[index(match.range.lowerBound)..<index(match.range.upperBound)]))
                 cmark_node_append_child(link, label)
-                if let title = match.title, !title.isEmpty { cmark_node_set_title(link, title) }
                 cmark_node_insert_after(node, link)
                 let end = n + 1 < found.count ? index(found[n + 1].range.lowerBound) : literal.endIndex
                 let rest = cmark_node_new(CMARK_NODE_TEXT)!
                 cmark_node_set_literal(rest, String(literal[index(match.range.upperBound)..<end]))
                 cmark_node_insert_after(link, rest)
-                created.append((link, match.target, ""))
+                created.append((link, match.target, match.title.flatMap { $0.isEmpty ? nil : $0 }))
                 node = rest
             }
         }

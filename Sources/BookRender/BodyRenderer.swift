@@ -18,6 +18,9 @@ struct BodyStyle: Sendable {
     /// Whether glossary terms are linked. Off for bodies shown inside another page (a script in
     /// a step), so that a term is linked once on a page: in the page's own body.
     var linksTerms = true
+    /// Whether a linked term carries its summary as tooltip: not in the book for print, where
+    /// the same terms are linked again in each of hundreds of bodies (and paper has no tooltips).
+    var termTitles = true
 
     static let ownPage = BodyStyle(links: .pages(depth: 1), idPrefix: "", headingShift: 0)
 }
@@ -49,7 +52,8 @@ struct BodyRenderer: Sendable {
         }
         return MarkdownHTML.render(
             doc.body,
-            styles: styles.map { MarkdownHTML.Style(headingShift: $0.headingShift, idPrefix: $0.idPrefix, linksTerms: $0.linksTerms) },
+            styles: styles.map { MarkdownHTML.Style(headingShift: $0.headingShift, idPrefix: $0.idPrefix, linksTerms: $0.linksTerms,
+                                                    termTitles: $0.termTitles) },
             keep: { destination, isImage in !LinkResolver.isUnsafe(destination) && !(isImage && destination.isEmpty) },
             resolve: { book.linkResolver.resolve($0, from: doc) },
             terms: terms,

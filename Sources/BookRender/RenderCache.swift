@@ -136,7 +136,8 @@ final class BodyStore: Sendable {
     private func make(_ entity: Entity) -> [String] {
         func render() -> [String] {
             // Its own page; a printable part (print/…, linking to the pages); inside a step's page.
-            var styles = [BodyStyle.ownPage, BodyStyle(links: .pages(depth: 1), idPrefix: Paths.printAnchor(entity.key) + "--", headingShift: 2)]
+            var styles = [BodyStyle.ownPage, BodyStyle(links: .pages(depth: 1), idPrefix: Paths.printAnchor(entity.key) + "--", headingShift: 2,
+                                                              termTitles: false)]
             if entity.kind == .script {
                 styles.append(BodyStyle(links: .pages(depth: 1), idPrefix: Paths.printAnchor(entity.key) + "--", headingShift: 1,
                                         linksTerms: false))

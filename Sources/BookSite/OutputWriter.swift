@@ -134,18 +134,10 @@ public enum OutputWriter {
             }
         }
         wanted.formUnion(folders)
-        if let enumerator = FileManager.default.enumerator(atPath: root) {
-            var stale: [String] = []
-            while let path = enumerator.nextObject() as? String {
-                if !wanted.contains(path) {
-                    stale.append(path)
-                    enumerator.skipDescendants()
-                } else if folders.contains(path) != ((enumerator.fileAttributes?[.type] as? FileAttributeType) == .typeDirectory) {
-                    stale.append(path)
-                    enumerator.skipDescendants()
-                }
-            }
-            for path in stale { try? FileManager.default.removeItem(atPath: root + "/" + path) }
+        // A stale folder is removed whole, without going in.
+        let isStale = { (entry: Files.Entry) in !wanted.contains(entry.path) || folders.contains(entry.path) != entry.isFolder }
+        for entry in Files.walk(root, descend: { !isStale($0) }) where isStale(entry) {
+            try? FileManager.default.removeItem(atPath: root + "/" + entry.path)
         }
         for folder in folders.sorted() {
             if mkdir(root + "/" + folder, 0o755) != 0, errno != EEXIST { throw posixError("cannot create \(folder)") }

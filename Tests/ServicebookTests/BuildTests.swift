@@ -221,7 +221,20 @@ struct BuildTests {
         try build(book)
         #expect(!FileManager.default.fileExists(atPath: site.appendingPathComponent("glossary/nps.html").path))
         #expect(try FileManager.default.contentsOfDirectory(atPath: book.root.path).filter { $0.hasPrefix(".site") }.sorted() == [".site.lock", ".site.spare"])
-        // The third build writes into the spare (which still has nps.html) and must drop it.
+        // The third build writes into the spare (which still has nps.html) and must drop it,
+        // with whatever else is there that the site does not have: a stray file, a tree, a
+        // folder where a page goes, a link where a folder goes (the link goes, not its target).
+        let spare = book.root.appendingPathComponent(".site.spare")
+        let elsewhere = book.root.appendingPathComponent("elsewhere")
+        try FileManager.default.createDirectory(at: elsewhere, withIntermediateDirectories: true)
+        try "keep".write(to: elsewhere.appendingPathComponent("keep.txt"), atomically: false, encoding: .utf8)
+        try "x".write(to: spare.appendingPathComponent("steps/stray.html"), atomically: false, encoding: .utf8)
+        try FileManager.default.createDirectory(at: spare.appendingPathComponent("junk/deep"), withIntermediateDirectories: true)
+        try "x".write(to: spare.appendingPathComponent("junk/deep/a.txt"), atomically: false, encoding: .utf8)
+        try FileManager.default.removeItem(at: spare.appendingPathComponent("index.html"))
+        try FileManager.default.createDirectory(at: spare.appendingPathComponent("index.html/inside"), withIntermediateDirectories: true)
+        try FileManager.default.removeItem(at: spare.appendingPathComponent("roles"))
+        try FileManager.default.createSymbolicLink(at: spare.appendingPathComponent("roles"), withDestinationURL: elsewhere)
         try book.remove("pages/intro.md")
         try build(book, output: "site")
         #expect(!FileManager.default.fileExists(atPath: site.appendingPathComponent("glossary/nps.html").path))
@@ -229,6 +242,8 @@ struct BuildTests {
         // The result equals a build into a fresh folder.
         try build(book, output: "fresh")
         #expect(try tree(site) == tree(book.root.appendingPathComponent("fresh")))
+        #expect(try String(contentsOf: elsewhere.appendingPathComponent("keep.txt"), encoding: .utf8) == "keep")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: elsewhere.path) == ["keep.txt"])
     }
 
     @Test("files that did not change are not rewritten (their inode and time stay)")

@@ -60,10 +60,16 @@ struct LinearPagesTests {
         for i in 0..<401 {
             files["glossary/term-\(i).md"] = "---\ntitle: Термин \(i)\nsummary: Определение \(i).\n---\nТекст термина \(i).\n"
         }
+        files["pages/intro.md"] = "---\ntitle: Введение\norder: 1\n---\nЗдесь индекс лояльности.\n"
+        files["glossary/nps.md"] = "---\ntitle: NPS\naliases: [индекс лояльности]\nsummary: Готовность рекомендовать.\n---\nИндекс.\n"
         let book = try TestBook(overriding: files)
         try build(book)
         let site = try BuiltSite(book.root.appendingPathComponent("site"))
         let index = try #require(site.files["print.html"])
+        // A term links to its page in print too, without the tooltip its own page gives it.
+        let chapters = try #require(site.files["print/chapters.html"])
+        #expect(chapters.contains("<a href=\"../glossary/nps.html\">индекс лояльности</a>"))
+        #expect(site.files["pages/intro.html"]?.contains("<a href=\"../glossary/nps.html\" title=\"Готовность рекомендовать.\">") == true)
         for part in ["print/chapters.html", "print/journey-purchase.html", "print/situations.html", "print/roles.html",
                      "print/standards.html", "print/scripts.html", "print/glossary.html", "print/glossary.part2.html"] {
             #expect(index.contains("href=\"\(part)\""), "\(part)")
