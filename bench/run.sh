@@ -32,12 +32,16 @@ measure() {
   done
   local sorted=($(printf '%s\n' "${times[@]}" | sort -n))
   best[$label-$n]=${sorted[0]}
+  median[$label-$n]=${sorted[$(( runs / 2 ))]}
+  peakmb[$label-$n]=$(( peak / 1024 ))
   printf '%-8s %-13s %8s %9s %9.0f   %s\n' "$n" "$label" "${sorted[0]}" "${sorted[$(( runs / 2 ))]}" "$(echo "$peak/1024" | bc -l)" "$stages"
 }
 
-declare -A best search_ms
+declare -A best median peakmb search_ms
 printf '%-8s %-13s %8s %9s %9s   %s\n' "entities" "command" "best s" "median s" "peak MB" "stages (last run)"
-for n in 1000 10000; do
+# BENCH_SIZES="1000 10000 100000" adds the 100,000-entity book (some 10 minutes more).
+sizes=${BENCH_SIZES:-1000 10000}
+for n in $sizes; do
   book="$work/book-$n" hugo="$work/hugo-$n"
   if [ ! -f "$book/book.yml" ] || [ ! -f "$hugo/config.toml" ]; then
     rm -rf "$book" "$hugo"
@@ -50,13 +54,19 @@ for n in 1000 10000; do
     measure hugo "$n" hugo --quiet --source "$hugo" --destination "$work/hugo-site-$n"
   fi
 done
+# largest DIR: the size in MB of the largest file under DIR.
+largest() { find "$1" -type f -printf '%s\n' | sort -n | tail -1 | awk '{printf "%.1f", $1 / 1048576}'; }
+mb() { du -sb "$1" | awk '{printf "%.0f", $1 / 1048576}'; }
 if command -v hugo >/dev/null; then
-  for n in 1000 10000; do
-    printf 'build vs hugo at %5s entities: %s s vs %s s = %.2f× hugo'"'"'s time; output %s vs %s\n' "$n" "${best[build-$n]}" "${best[hugo-$n]}" \
-      "$(echo "${best[build-$n]} / ${best[hugo-$n]}" | bc -l)" "$(du -sh "$work/site-$n" | cut -f1)" "$(du -sh "$work/hugo-site-$n" | cut -f1)"
+  printf '%-8s %-22s %-22s %-9s %-15s %-15s %-13s\n' "entities" "build s (best/median)" "hugo s (best/median)" "ratio" "peak MB (us/hugo)" "output MB" "largest MB"
+  for n in $sizes; do
+    printf '%-8s %-22s %-22s %-9s %-15s %-15s %-13s\n' "$n" "${best[build-$n]} / ${median[build-$n]}" "${best[hugo-$n]} / ${median[hugo-$n]}" \
+      "$(echo "${median[build-$n]} / ${median[hugo-$n]}" | bc -l | xargs printf '%.2f×')" "${peakmb[build-$n]} / ${peakmb[hugo-$n]}" \
+      "$(mb "$work/site-$n") / $(mb "$work/hugo-site-$n")" "$(largest "$work/site-$n") / $(largest "$work/hugo-site-$n")"
+    printf '         check: %s s median, %.2f× hugo'"'"'s build\n' "${median[check-$n]}" "$(echo "${median[check-$n]} / ${median[hugo-$n]}" | bc -l)"
   done
 fi
-for n in 1000 10000; do
+for n in $sizes; do
   printf 'search index build at %5s entities: %s ms (the search stage of the last build)\n' "$n" "${search_ms[$n]}"
 done
 # Audits: 10,000 mystery-shopper visits × 60 checks (10 CSV files) over the 10,000-entity book,

@@ -26,13 +26,26 @@ public enum SearchText {
         return out
     }
 
-    /// Text in NFC: Latin-1 and Cyrillic without combining marks already are; the rest goes
-    /// through Foundation.
+    /// Text in NFC: text of scalars that NFC never changes (`isNFCStable`) already is; the rest
+    /// goes through Foundation.
     static func nfc(_ text: String) -> String {
-        for u in text.unicodeScalars where u.value >= 0x300 && !(0x400...0x52F).contains(u.value) {
+        for u in text.unicodeScalars where !isNFCStable(u.value) {
             return text.precomposedStringWithCanonicalMapping
         }
         return text
+    }
+
+    /// Scalars that NFC leaves as they are, wherever they stand: below U+0300 (no combining
+    /// marks), Cyrillic, and the punctuation, currency signs, «№», «™», arrows, the minus sign
+    /// and pictographs that Russian and English text carries (none has a canonical
+    /// decomposition or combines with what comes before). Anything else — combining marks,
+    /// singletons such as U+2126 OHM SIGN or U+2000 EN QUAD — sends the text through NFC.
+    @inline(__always)
+    static func isNFCStable(_ v: UInt32) -> Bool {
+        if v < 0x300 { return true }
+        if v < 0x2000 { return v >= 0x400 && v <= 0x52F }
+        return (v >= 0x2002 && v <= 0x206F) || (v >= 0x20A0 && v <= 0x20CF) || v == 0x2116 || v == 0x2122
+            || (v >= 0x2190 && v <= 0x21FF) || v == 0x2212 || (v >= 0x1F300 && v <= 0x1FAFF)
     }
 
     /// Appends the lower case of `u` (ё folded to е, ς to σ, stress marks dropped) and returns
