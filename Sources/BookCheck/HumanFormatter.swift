@@ -14,13 +14,12 @@ public struct HumanFormatter {
     ///   report and the summary line.
     public func format(_ report: CheckReport, sources: [String: String], summary: Bool = true) -> String {
         var out = ""
-        var lineCache: [String: [Substring]] = [:]
+        var lineCache: [String: SourceLines] = [:]
         for diagnostic in report.diagnostics {
-            let lines = lineCache[diagnostic.location.file] ?? sources[diagnostic.location.file].map {
-                $0.split(separator: "\n", omittingEmptySubsequences: false)
-            } ?? []
-            lineCache[diagnostic.location.file] = lines
-            out += format(diagnostic, lines: lines)
+            let file = diagnostic.location.file
+            let lines = lineCache[file] ?? SourceLines(sources[file] ?? "")
+            lineCache[file] = lines
+            out += format(diagnostic, line: lines.line(diagnostic.location.line))
             out += "\n"
         }
         guard summary else { return out }
@@ -30,13 +29,14 @@ public struct HumanFormatter {
         return out
     }
 
-    public func format(_ d: Diagnostic, lines: [Substring]) -> String {
+    /// A diagnostic with `line`, the text of the line it points at (nil: none is shown).
+    func format(_ d: Diagnostic, line: String?) -> String {
         let severity = d.severity == .error ? paint("error", "1;31") : paint("warning", "1;33")
         var out = paint("\(d.location):", "1") + " \(severity)\(paint("[\(d.code.rawValue)]", "2")): \(paint(d.message, "1"))\n"
         let loc = d.location
         let gutter = String(repeating: " ", count: max(5, String(loc.line).count + 1))
-        if loc.line > 0, loc.line <= lines.count {
-            let source = lines[loc.line - 1].replacingOccurrences(of: "\t", with: " ")
+        if let line {
+            let source = line.contains("\t") ? line.replacingOccurrences(of: "\t", with: " ") : line
             let number = String(loc.line)
             let pad = String(repeating: " ", count: gutter.count - number.count)
             out += paint("\(pad)\(number) |", "34") + " \(source)\n"
@@ -72,5 +72,36 @@ public struct HumanFormatter {
 extension String {
     func leftPadded(_ width: Int) -> String {
         count >= width ? self : String(repeating: " ", count: width - count) + self
+    }
+}
+
+
+/// The lines of a source text, found on its UTF-8 bytes when first asked for (a file with
+/// hundreds of warnings is not split into `Character`s to print one line of it).
+final class SourceLines {
+    private let text: String
+    /// The byte offset where each line starts.
+    private var starts: [Int]?
+
+    init(_ text: String) { self.text = text }
+
+    /// Line `number` (from 1) without its line break; nil when there is no such line.
+    func line(_ number: Int) -> String? {
+        let utf8 = text.utf8
+        if starts == nil {
+            var found = [0]
+            var offset = 0
+            for byte in utf8 {
+                offset += 1
+                if byte == 0x0A { found.append(offset) }
+            }
+            starts = found
+        }
+        guard let starts, number >= 1, number <= starts.count else { return nil }
+        let start = starts[number - 1]
+        var end = number < starts.count ? starts[number] - 1 : utf8.count
+        if end > start, utf8[utf8.index(utf8.startIndex, offsetBy: end - 1)] == 0x0D { end -= 1 }
+        let from = utf8.index(utf8.startIndex, offsetBy: start), to = utf8.index(utf8.startIndex, offsetBy: end)
+        return String(text[from..<to])
     }
 }

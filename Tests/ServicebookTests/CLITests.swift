@@ -31,6 +31,17 @@ struct CLITests {
         #expect(!run.stdout.contains("\u{1B}["))
     }
 
+    @Test("human format of a CRLF file with a BOM: the line the error is on, without its \\r, and the last line too")
+    func humanCRLF() throws {
+        let step = "\u{FEFF}---\r\ntitle: Прощание\r\nresponsible: manger\r\nscript: call-script\r\nparticipants: [nobody]\r\n---\r\nТекст."
+        let book = try TestBook(overriding: ["steps/sales/farewell.md": step])
+        let run = try Executable.run(["check"], in: book.root)
+        #expect(run.status == 1)
+        #expect(run.stdout.contains("    3 | responsible: manger\n      |              ^~~~~~\n"), "\(run.stdout)")
+        #expect(run.stdout.contains("    5 | participants: [nobody]\n"), "\(run.stdout)")
+        #expect(!run.stdout.contains("\r"))
+    }
+
     @Test("--content names another folder, and paths are shown as given")
     func contentOption() throws {
         let book = try TestBook(overriding: ["steps/sales/farewell.md": Self.brokenStep])
