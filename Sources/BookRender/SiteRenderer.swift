@@ -89,6 +89,10 @@ public struct SiteRenderer: @unchecked Sendable {
     /// Parts of pages that many pages repeat (a standard with its checks, a script in full),
     /// rendered once.
     let fragments = Fragments()
+    /// The layout split at what differs from page to page, made once per depth and kind.
+    let layouts = LayoutSplices()
+    /// What the layout is given that is the same for every page at a depth.
+    let layoutConstants: [[String: Any]]
 
     /// - Parameter cache: what an earlier build of the same book rendered (`serve`): bodies whose
     ///   Markdown, link targets and glossary are unchanged are taken from it.
@@ -132,6 +136,10 @@ public struct SiteRenderer: @unchecked Sendable {
         let whatsNew: String? = changes == nil ? nil
             : (strings["whatsNew"] ?? "") + (edition.map { " " + (strings["inEdition"] ?? "") + " " + $0 } ?? "")
         navs = (0...2).map { SiteRenderer.navigation(book: book, s: strings, depth: $0, quality: hasQuality, whatsNew: whatsNew) }
+        let lang = book.config.language.rawValue, stringContext = self.strings
+        layoutConstants = (0...2).map { depth in
+            ["s": stringContext, "root": Paths.relative("", depth: depth), "book": info, "lang": lang]
+        }
     }
 
     /// Every page of the site, the largest first (so that in a full build they start while the
@@ -197,16 +205,16 @@ public struct SiteRenderer: @unchecked Sendable {
             return .failure(ServicebookError(.render, path: page.path, "the theme has no template \"\(page.template)\""))
         }
         let nav = SiteRenderer.markCurrent(navs[page.depth], href: Paths.relative(page.path, depth: page.depth))
-        var layout: [String: Any] = [
-            "s": strings, "root": Paths.relative("", depth: page.depth), "book": bookInfo,
-            "lang": book.config.language.rawValue, "pageTitle": page.title, "nav": nav, "content": content,
-            "bodyClass": page.template, "description": (pageContext["summary"] as? String) ?? book.config.description ?? "",
-        ]
-        if let script = pageContext["script"] as? String { layout["pageScript"] = script }
-        guard let full = library.render(layout, withTemplate: "layout") else {
+        let values = LayoutValues(pageTitle: page.title, content: content, bodyClass: page.template,
+                                  description: (pageContext["summary"] as? String) ?? book.config.description ?? "",
+                                  nav: nav, pageScript: pageContext["script"] as? String)
+        let render = { (values: LayoutValues) -> String? in
+            self.library.render(values.context(self.layoutConstants[page.depth]), withTemplate: "layout")
+        }
+        guard let full = layouts.render(values, depth: page.depth, with: render) else {
             return .failure(ServicebookError(.render, path: page.path, "the theme has no template \"layout\""))
         }
-        return .success(Array(full.utf8))
+        return .success(full)
     }
 
     // MARK: - Helpers

@@ -298,6 +298,30 @@ struct BuildTests {
         #expect(site.files["assets/style.css"]?.isEmpty == false)
     }
 
+    @Test("a theme's layout may do more with a page's values than show them: every page still gets its own")
+    func layoutTransforms() throws {
+        let book = try TestBook(overriding: [
+            "steps/sales/farewell.md": "---\ntitle: Прощание & <всё>\nsummary: До встречи.\nresponsible: manager\nscript: call-script\n---\nТекст.\n",
+        ])
+        let theme = book.root.appendingPathComponent("mytheme")
+        try FileManager.default.createDirectory(at: theme.appendingPathComponent("templates"), withIntermediateDirectories: true)
+        try """
+        <!DOCTYPE html><html lang="{{lang}}"><head><title>{{uppercased(pageTitle)}}</title>
+        {{#description}}<meta name="description" content="{{.}}">{{/description}}</head>
+        <body class="{{bodyClass}}" data-title="{{pageTitle}}">{{{nav}}}<main>{{{content}}}</main></body></html>
+        """.write(to: theme.appendingPathComponent("templates/layout.mustache"), atomically: false, encoding: .utf8)
+        try build(book, theme: theme.path)
+        let site = try BuiltSite(book.root.appendingPathComponent("site"))
+        for (path, title) in [("steps/greeting.html", "ПРИВЕТСТВИЕ"), ("steps/farewell.html", "ПРОЩАНИЕ &amp; &lt;ВСЁ&gt;"),
+                              ("steps/incoming-call.html", "ВХОДЯЩИЙ ЗВОНОК")] {
+            let page = try #require(site.files[path], "\(path)")
+            #expect(page.contains("<title>\(title)</title>"), "\(path)")
+            #expect(page.contains("<body class=\"entity\"") || page.contains("<body class=\"step\""), "\(path)")
+        }
+        #expect(site.files["steps/farewell.html"]?.contains("data-title=\"Прощание &amp; &lt;всё&gt;\"") == true)
+        #expect(site.files["steps/farewell.html"]?.contains("content=\"До встречи.\"") == true)
+    }
+
     @Test("book.yml's theme is found beside the content folder; a broken template is a clear error")
     func bookTheme() throws {
         let book = try TestBook(overriding: ["book.yml": "title: Книга\ntheme: mytheme\n"])
