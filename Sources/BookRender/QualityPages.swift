@@ -276,8 +276,9 @@ extension SiteRenderer {
     }
 
     func qualityGroup(_ quality: Quality, department: GroupScore? = nil, month: GroupScore? = nil) -> [String: Any] {
+        let wanted = month.flatMap { Month($0.id) }
         let report = Scores.report(quality.report.visits.filter { visit in
-            (department == nil || visit.visit.department == department!.id) && (month == nil || visit.visit.month.id == month!.id)
+            (department == nil || visit.visit.department == department!.id) && (wanted == nil || visit.visit.month == wanted)
         }, audits: quality.audits, book: book)
         let min = report.minAnswers, target = report.target
         var c: [String: Any] = [
