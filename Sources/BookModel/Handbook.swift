@@ -8,10 +8,10 @@ extension Book {
         guard entity(.role, role) != nil else { return [] }
         let duties = index.roles[role] ?? RoleDuties()
         let steps = duties.responsibleSteps + duties.participantSteps
-        let mine = Set(steps)
-        let journeys = all(.journey).filter { journey in
-            (journey.journey?.stages ?? []).contains { $0.steps.contains { mine.contains($0.id) } }
-        }
+        // The journeys its steps stand in, from the steps' placements (not a walk of every
+        // journey's steps for every role).
+        let inJourneys = Set(steps.flatMap { index.placements[$0]?.map(\.journey) ?? [] })
+        let journeys = all(.journey).filter { inJourneys.contains($0.id) }
         var out = [EntityKey(.role, role)] + journeys.map(\.key)
         out += steps.map { EntityKey(.step, $0) }
         out += (duties.responsibleSituations + duties.escalationSituations).map { EntityKey(.situation, $0) }

@@ -183,29 +183,44 @@ extension SiteRenderer {
 
     func roleHandbook(_ entity: Entity, _ c: inout [String: Any]) {
         let duties = book.index.roles[entity.id] ?? RoleDuties()
-        let mine = Set(duties.responsibleSteps)
+        // The role's steps where they stand in the journeys (journey, stage, position), found
+        // from each step's placements: the cost follows the role's steps, not the book's.
+        let journeyOrder = Dictionary(book.all(.journey).enumerated().map { ($1.id, $0) }, uniquingKeysWith: { a, _ in a })
+        var places: [(journey: Int, stage: Int, position: Int, step: Entity)] = []
+        for id in Set(duties.responsibleSteps) {
+            guard let step = book.entity(.step, id) else { continue }
+            for p in book.index.placements[id] ?? [] {
+                if let j = journeyOrder[p.journey] { places.append((j, p.stageIndex, p.position, step)) }
+            }
+        }
+        places.sort { ($0.journey, $0.stage, $0.position) < ($1.journey, $1.stage, $1.position) }
         var journeys: [[String: Any]] = []
         var listed = Set<String>()
-        for journey in book.all(.journey) {
+        var i = 0
+        while i < places.count {
+            let number = places[i].journey
+            let journey = book.all(.journey)[number]
+            let stageTitles = journey.journey?.stages.map(\.title) ?? []
             var stages: [[String: Any]] = []
-            for stage in journey.journey?.stages ?? [] {
-                let steps = stage.steps.map(\.id).filter { mine.contains($0) }.compactMap { book.entity(.step, $0) }
-                guard !steps.isEmpty else { continue }
-                stages.append(["title": stage.title, "steps": steps.map { step -> [String: Any] in
+            while i < places.count, places[i].journey == number {
+                let stage = places[i].stage
+                var steps: [[String: Any]] = []
+                while i < places.count, places[i].journey == number, places[i].stage == stage {
+                    let step = places[i].step
                     listed.insert(step.id)
                     var l = link(step.key)
                     let scripts = links(step.step?.scripts ?? [], .script)
                     l["scripts"] = scripts
                     l["hasScripts"] = !scripts.isEmpty
                     if let timing = step.step?.timing { l["timing"] = timing }
-                    return l
-                }])
+                    steps.append(l)
+                    i += 1
+                }
+                stages.append(["title": stage < stageTitles.count ? stageTitles[stage] : "", "steps": steps])
             }
-            if !stages.isEmpty {
-                var j = link(journey.key)
-                j["stages"] = stages
-                journeys.append(j)
-            }
+            var j = link(journey.key)
+            j["stages"] = stages
+            journeys.append(j)
         }
         let others = duties.responsibleSteps.filter { !listed.contains($0) }
         if !others.isEmpty {
@@ -397,39 +412,63 @@ extension SiteRenderer {
     }
 
     /// A printable part of the book: chapters, a journey with its steps, or a section (of at
-    /// most `PrintPart.size` entities: longer sections are split), on a page of its own.
+    /// most `PrintPart.size` entities: longer sections are split), on a page of its own. Parts
+    /// are planned from counts; their entities are listed (and sorted) when the part is rendered.
     struct PrintPart {
         static let size = 400
+        enum Source {
+            case chapters, journey(Entity), otherSteps, kind(Kind)
+        }
         let path: String
         let title: String
-        let entities: [Entity]
+        let source: Source
+        /// The part's place in its source's list.
+        let range: Range<Int>
+    }
+
+    /// The steps of a journey, each once, in order.
+    func printSteps(_ journey: Entity) -> [Entity] {
+        var seen = Set<String>()
+        return (journey.journey?.stages ?? []).flatMap(\.steps).compactMap { ref -> Entity? in
+            guard seen.insert(ref.id).inserted else { return nil }
+            return book.entity(.step, ref.id)
+        }
+    }
+
+    /// The steps that no journey lists, in the book's step order.
+    func printOtherSteps() -> [Entity] {
+        let inJourney = Set(book.all(.journey).flatMap { ($0.journey?.stages ?? []).flatMap(\.steps).map(\.id) })
+        return book.index.stepOrder.filter { !inJourney.contains($0) }.compactMap { book.entity(.step, $0) }
+    }
+
+    func printEntities(_ source: PrintPart.Source) -> [Entity] {
+        switch source {
+        case .chapters: book.all(.page)
+        case .journey(let journey): [journey] + printSteps(journey)
+        case .otherSteps: printOtherSteps()
+        case .kind(let kind): sorted(book.all(kind))
+        }
     }
 
     /// The parts of the printable book, in the book's order: the chapters, each journey with its
     /// steps, the steps of no journey, then situations, roles, standards, scripts and the glossary.
     func printParts() -> [PrintPart] {
         var parts: [PrintPart] = []
-        func add(_ name: String, _ title: String, _ entities: [Entity]) {
-            let chunks = stride(from: 0, to: entities.count, by: PrintPart.size).map { Array(entities[$0..<min($0 + PrintPart.size, entities.count)]) }
-            for (i, chunk) in chunks.enumerated() {
+        func add(_ name: String, _ title: String, _ source: PrintPart.Source, count: Int) {
+            let chunks = stride(from: 0, to: count, by: PrintPart.size).map { $0..<min($0 + PrintPart.size, count) }
+            for (i, range) in chunks.enumerated() {
                 let suffix = chunks.count > 1 ? " (\(i + 1)/\(chunks.count))" : ""
-                parts.append(PrintPart(path: "print/\(name)\(i == 0 ? "" : ".part\(i + 1)").html", title: title + suffix, entities: chunk))
+                parts.append(PrintPart(path: "print/\(name)\(i == 0 ? "" : ".part\(i + 1)").html", title: title + suffix,
+                                       source: source, range: range))
             }
         }
-        add("chapters", s["index_page"] ?? "", book.all(.page))
-        var inJourney = Set<String>()
+        add("chapters", s["index_page"] ?? "", .chapters, count: book.all(.page).count)
         for journey in book.all(.journey) {
-            var seen = Set<String>()
-            let steps = (journey.journey?.stages ?? []).flatMap(\.steps).compactMap { ref -> Entity? in
-                guard seen.insert(ref.id).inserted else { return nil }
-                return book.entity(.step, ref.id)
-            }
-            inJourney.formUnion(seen)
-            add("journey-\(journey.id)", journey.title, [journey] + steps)
+            add("journey-\(journey.id)", journey.title, .journey(journey), count: 1 + printSteps(journey).count)
         }
-        add("steps", s["otherSteps"] ?? "", book.index.stepOrder.filter { !inJourney.contains($0) }.compactMap { book.entity(.step, $0) })
+        add("steps", s["otherSteps"] ?? "", .otherSteps, count: printOtherSteps().count)
         for kind in [Kind.situation, .role, .standard, .script, .term] {
-            add(kind.folder, s["index_\(kind.rawValue)"] ?? kind.folder, sorted(book.all(kind)))
+            add(kind.folder, s["index_\(kind.rawValue)"] ?? kind.folder, .kind(kind), count: book.all(kind).count)
         }
         return parts
     }
@@ -437,15 +476,16 @@ extension SiteRenderer {
     /// print.html: the printable parts, each linked with what it holds.
     func printIndex() -> [String: Any] {
         ["parts": printParts().map { part -> [String: Any] in
-            ["url": part.path, "title": part.title, "count": part.entities.count]
+            ["url": part.path, "title": part.title, "count": part.range.count]
         }]
     }
 
     /// One printable part: its entities in full.
     func printPart(_ part: PrintPart) -> [String: Any] {
-        bodies.renderAll(part.entities)
+        let entities = Array(printEntities(part.source)[part.range])
+        bodies.renderAll(entities)
         return ["title": part.title, "index": Paths.relative("print.html", depth: 1),
-                "entities": part.entities.map { entity -> [String: Any] in
+                "entities": entities.map { entity -> [String: Any] in
                     var c: [String: Any] = ["anchor": Paths.printAnchor(entity.key), "title": entity.title,
                                             "body": bodies.html(entity)[1]]
                     if let summary = entity.summary, !summary.isEmpty { c["summary"] = summary }
