@@ -6,18 +6,22 @@ import Foundation
 /// account) and a CSV file of visits (parsed by CSV.swift; each cell given the line and column
 /// where it starts, for diagnostics).
 extension ContentLoader {
-    /// A visit written as a Markdown file.
-    static func loadVisit(bytes: [UInt8], path: String, display: String) -> LoadedFile {
-        var result = LoadedFile(path: path)
-        let text: String
+    /// The file's text (kept in `result`), or nil with the reason in `result`'s diagnostics.
+    private static func decodedText(_ bytes: [UInt8], display: String, into result: inout LoadedFile) -> String? {
         switch decode(bytes, display: display) {
         case .failure(let diagnostic):
             result.diagnostics.append(diagnostic)
-            return result
-        case .success(let decoded):
-            text = decoded
+            return nil
+        case .success(let text):
+            result.text = text
+            return text
         }
-        result.text = text
+    }
+
+    /// A visit written as a Markdown file.
+    static func loadVisit(bytes: [UInt8], path: String, display: String) -> LoadedFile {
+        var result = LoadedFile(path: path)
+        guard let text = decodedText(bytes, display: display, into: &result) else { return result }
         let id = String(path.split(separator: "/").last!.dropLast(3))
         switch FrontMatter.split(text) {
         case .failure(.missing):
@@ -55,15 +59,7 @@ extension ContentLoader {
     /// (whichever the header row has more of), a header row first.
     static func loadTable(bytes: [UInt8], path: String, display: String) -> LoadedFile {
         var result = LoadedFile(path: path)
-        let text: String
-        switch decode(bytes, display: display) {
-        case .failure(let diagnostic):
-            result.diagnostics.append(diagnostic)
-            return result
-        case .success(let decoded):
-            text = decoded
-        }
-        result.text = text
+        guard let text = decodedText(bytes, display: display, into: &result) else { return result }
         let headerLine = text.prefix { $0 != "\n" }
         let delimiter: UnicodeScalar = headerLine.filter { $0 == ";" }.count > headerLine.filter { $0 == "," }.count ? ";" : ","
         // A quote left open takes the rest of the file into one cell: CSV.swift reads on
