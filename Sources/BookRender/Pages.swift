@@ -358,7 +358,7 @@ extension SiteRenderer {
             j["steps"] = Set((journey.journey?.stages ?? []).flatMap(\.steps).map(\.id)).count
             j["roles"] = matrixRoles(journey).count
             return j
-        }]
+        }, "hasJourneys": !book.all(.journey).isEmpty]
     }
 
     /// matrix/JOURNEY.html: the journey's steps down, the roles it involves across. The cells

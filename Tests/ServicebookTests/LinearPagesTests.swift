@@ -54,6 +54,16 @@ struct LinearPagesTests {
         #expect(site.brokenLinks().isEmpty, "\(site.brokenLinks())")
     }
 
+    @Test("a book without journeys: the matrix says so instead of showing an empty table")
+    func matrixWithoutJourneys() throws {
+        let book = try TestBook(overriding: ["journeys/purchase.md": nil])
+        try build(book)
+        let site = try BuiltSite(book.root.appendingPathComponent("site"))
+        let index = try #require(site.files["matrix.html"])
+        #expect(index.contains("В книге пока нет путей клиента"))
+        #expect(!index.contains("<table"))
+    }
+
     @Test("the printable book: an index of parts; chapters, each journey with its steps, each section; long sections split")
     func printParts() throws {
         var files: [String: String?] = [:]
