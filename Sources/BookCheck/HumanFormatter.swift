@@ -76,28 +76,28 @@ extension String {
 }
 
 
-/// The lines of a source text, found on its UTF-8 bytes when first asked for (a file with
-/// hundreds of warnings is not split into `Character`s to print one line of it).
-final class SourceLines {
+/// The lines of a source text, found on its UTF-8 bytes (a file with hundreds of warnings is
+/// not split into `Character`s to print one line of it).
+struct SourceLines {
     private let text: String
     /// The byte offset where each line starts.
-    private var starts: [Int]?
+    private let starts: [Int]
 
-    init(_ text: String) { self.text = text }
+    init(_ text: String) {
+        self.text = text
+        var starts = [0]
+        var offset = 0
+        for byte in text.utf8 {
+            offset += 1
+            if byte == 0x0A { starts.append(offset) }
+        }
+        self.starts = starts
+    }
 
     /// Line `number` (from 1) without its line break; nil when there is no such line.
     func line(_ number: Int) -> String? {
+        guard number >= 1, number <= starts.count else { return nil }
         let utf8 = text.utf8
-        if starts == nil {
-            var found = [0]
-            var offset = 0
-            for byte in utf8 {
-                offset += 1
-                if byte == 0x0A { found.append(offset) }
-            }
-            starts = found
-        }
-        guard let starts, number >= 1, number <= starts.count else { return nil }
         let start = starts[number - 1]
         var end = number < starts.count ? starts[number] - 1 : utf8.count
         if end > start, utf8[utf8.index(utf8.startIndex, offsetBy: end - 1)] == 0x0D { end -= 1 }

@@ -32,24 +32,12 @@ extension ContentLoader {
             result.diagnostics.append(Diagnostic(.unclosedFrontMatter, at: SourceLocation(file: display, line: 1, column: 1, length: 3),
                 "the front matter opened here is never closed", suggestion: "add a line \"---\" after the last field"))
         case .success(let split):
-            switch FrontMatter.parse(split.yaml, firstLine: split.yamlLine, file: display) {
-            case .failure(let f):
-                result.diagnostics.append(Diagnostic(.invalidYAML, at: SourceLocation(file: display, line: f.line, column: f.column),
-                                                     "invalid YAML in front matter: \(f.message)"))
-            case .success(let node):
-                let opening = SourceLocation(file: display, line: 1, column: 1, length: 3)
-                let frontMatter: YAMLNode
-                if let node, case .mapping(let pairs) = node.value {
-                    frontMatter = YAMLNode(.mapping(pairs), at: opening)
-                } else if let node {
-                    result.diagnostics.append(Diagnostic(.frontMatterNotMapping, at: node.location,
-                        "front matter must be a mapping of fields (date: ...), not \(node.shapeName)"))
-                    return result
-                } else {
-                    frontMatter = YAMLNode(.mapping([]), at: opening)
-                }
+            switch FrontMatter.fields(split, file: display, example: "date: ...") {
+            case .success(let frontMatter):
                 result.visit = VisitDocument(path: path, displayPath: display, id: id, frontMatter: frontMatter,
                                              body: split.body, bodyLine: split.bodyLine)
+            case .failure(let diagnostic):
+                result.diagnostics.append(diagnostic)
             }
         }
         return result

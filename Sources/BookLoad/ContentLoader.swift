@@ -391,23 +391,9 @@ public enum ContentLoader {
             result.document = document(nil, body: "", bodyLine: 1)
         case .success(let split):
             var frontMatter: YAMLNode?
-            switch FrontMatter.parse(split.yaml, firstLine: split.yamlLine, file: display) {
-            case .failure(let f):
-                result.diagnostics.append(Diagnostic(.invalidYAML, at: SourceLocation(file: display, line: f.line, column: f.column),
-                                                     "invalid YAML in front matter: \(f.message)"))
-            case .success(let node):
-                let opening = SourceLocation(file: display, line: 1, column: 1, length: 3)
-                guard let node else {
-                    frontMatter = YAMLNode(.mapping([]), at: opening)
-                    break
-                }
-                if case .mapping(let pairs) = node.value {
-                    // Point "missing field" problems at the opening `---`.
-                    frontMatter = YAMLNode(.mapping(pairs), at: opening)
-                } else {
-                    result.diagnostics.append(Diagnostic(.frontMatterNotMapping, at: node.location,
-                        "front matter must be a mapping of fields (title: ...), not \(node.shapeName)"))
-                }
+            switch FrontMatter.fields(split, file: display, example: "title: ...") {
+            case .success(let fields): frontMatter = fields
+            case .failure(let diagnostic): result.diagnostics.append(diagnostic)
             }
             result.document = document(frontMatter, body: split.body, bodyLine: split.bodyLine)
         }

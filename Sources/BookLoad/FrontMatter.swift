@@ -52,6 +52,25 @@ enum FrontMatter {
 
     /// Parses YAML text that starts on `firstLine` of `file`. Nil root (empty YAML) is returned
     /// as nil; the caller decides what an empty front matter means.
+    /// The fields of a split file: its front matter as a mapping placed at the opening `---`
+    /// (where "missing field" problems point), or the diagnostic that says why it is none
+    /// (invalid YAML, or YAML that is not a mapping; `example` shows a field in the message).
+    static func fields(_ split: Split, file: String, example: String) -> Result<YAMLNode, Diagnostic> {
+        switch parse(split.yaml, firstLine: split.yamlLine, file: file) {
+        case .failure(let f):
+            return .failure(Diagnostic(.invalidYAML, at: SourceLocation(file: file, line: f.line, column: f.column),
+                                       "invalid YAML in front matter: \(f.message)"))
+        case .success(let node):
+            let opening = SourceLocation(file: file, line: 1, column: 1, length: 3)
+            guard let node else { return .success(YAMLNode(.mapping([]), at: opening)) }
+            guard case .mapping(let pairs) = node.value else {
+                return .failure(Diagnostic(.frontMatterNotMapping, at: node.location,
+                    "front matter must be a mapping of fields (\(example)), not \(node.shapeName)"))
+            }
+            return .success(YAMLNode(.mapping(pairs), at: opening))
+        }
+    }
+
     static func parse(_ yaml: String, firstLine: Int, file: String) -> Result<YAMLNode?, YAMLFailure> {
         let root: Node?
         do {

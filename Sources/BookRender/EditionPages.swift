@@ -161,13 +161,12 @@ extension SiteRenderer {
         let documents = sheetRows(keys, depth: depth, edition: edition, words: words, markChanged: !changedOnly)
         let staff = roster.filter { $0.role?.id == role.id }.count
         let rows = max(12, staff + 4)
-        var extra: [String: Any] = [:]
+        var c: [String: Any] = [:]
         if !changedOnly, !general.isEmpty {
-            extra["everyone"] = ["url": Paths.relative(EditionPaths.everyoneSheet, depth: depth), "count": general.count]
+            c["everyone"] = ["url": Paths.relative(EditionPaths.everyoneSheet, depth: depth), "count": general.count]
         }
         let title = changedOnly ? (s["changesSheet"] ?? "") : (s["sheet"] ?? "")
         let statement = (changedOnly ? s["changesSheetStatement"] : s["sheetStatement"]) ?? ""
-        var c: [String: Any] = extra
         if changedOnly, let previous = changes?.previousEdition { c["previousEdition"] = previous }
         return c.merging([
             "title": title, "role": role.title, "organization": book.config.organization ?? book.config.title,
@@ -176,7 +175,6 @@ extension SiteRenderer {
             "documents": documents, "count": keys.count,
             "rows": signatureRows(rows),
             "roleURL": Paths.relative(Paths.page(role.key), depth: depth),
-            "hasChangedColumn": changes != nil && !changedOnly,
         ]) { _, b in b }
     }
 }

@@ -78,13 +78,7 @@ struct Check: ParsableCommand {
     @OptionGroup var verbosity: Verbosity
 
     func run() throws {
-        let checked: Pipeline.Checked
-        do {
-            checked = try Pipeline.check(content: content.content, strict: strict)
-        } catch {
-            FileHandle.standardError.write(Data("servicebook: error: \(error)\n".utf8))
-            throw ExitCode(2)
-        }
+        let checked = try orExit { try Pipeline.check(content: content.content, strict: strict) }
         keptUntilExit.append(checked)
         let color = format == .human && colorOutput()
         verbosity.stages(checked.times)
@@ -169,12 +163,7 @@ struct Serve: ParsableCommand {
 
     func run() throws {
         let content = self.content.content
-        do {
-            _ = try ContentRoot(folder: content)
-        } catch {
-            FileHandle.standardError.write(Data("servicebook: error: \(error)\n".utf8))
-            throw ExitCode(2)
-        }
+        _ = try orExit { try ContentRoot(folder: content) }
         setvbuf(stdout, nil, _IOLBF, 0)              // one line at a time, also into a pipe or a log
         let session = PreviewSession(content: content, theme: theme.theme)
         let server = PreviewServer(session: session, port: port)
@@ -275,13 +264,7 @@ struct ChangesCommand: ParsableCommand {
     var format: ChangeFormat = .human
 
     func run() throws {
-        let compared: Pipeline.Compared
-        do {
-            compared = try Pipeline.compare(content: content.content, since: since)
-        } catch {
-            FileHandle.standardError.write(Data("servicebook: error: \(error)\n".utf8))
-            throw ExitCode(2)
-        }
+        let compared = try orExit { try Pipeline.compare(content: content.content, since: since) }
         keptUntilExit.append(compared)
         if compared.previousErrors > 0 {
             FileHandle.standardError.write(Data("changes: the edition at \(compared.changes.since) has \(compared.previousErrors) error\(compared.previousErrors == 1 ? "" : "s"); it is compared as it loads\n".utf8))
@@ -322,13 +305,7 @@ struct AuditsCommand: ParsableCommand {
     }
 
     func run() throws {
-        let checked: Pipeline.Checked
-        do {
-            checked = try Pipeline.check(content: content.content)
-        } catch {
-            FileHandle.standardError.write(Data("servicebook: error: \(error)\n".utf8))
-            throw ExitCode(2)
-        }
+        let checked = try orExit { try Pipeline.check(content: content.content) }
         keptUntilExit.append(checked)
         if checked.report.errors > 0 {
             let color = colorOutput()
@@ -375,13 +352,7 @@ struct Report: ParsableCommand {
     @OptionGroup var verbosity: Verbosity
 
     func run() throws {
-        let built: Pipeline.Built
-        do {
-            built = try Pipeline.build(content: content.content, output: output, theme: theme.theme, staff: true)
-        } catch {
-            FileHandle.standardError.write(Data("servicebook: error: \(error)\n".utf8))
-            throw ExitCode(2)
-        }
+        let built = try orExit { try Pipeline.build(content: content.content, output: output, theme: theme.theme, staff: true) }
         verbosity.stages(built.times)
         let report = built.checked.report
         FileHandle.standardOutput.write(Data(HumanFormatter(color: colorOutput()).format(report, sources: built.checked.sources, summary: false).utf8))
@@ -421,13 +392,8 @@ struct New: ParsableCommand {
             FileHandle.standardError.write(Data("servicebook: error: unknown kind \"\(self.kind)\": use one of \(kinds)\n".utf8))
             throw ExitCode(2)
         }
-        do {
-            let path = try Scaffold.newDocument(kind: kind, id: id, content: content.content)
-            print("Created \(path)")
-        } catch {
-            FileHandle.standardError.write(Data("servicebook: error: \(error)\n".utf8))
-            throw ExitCode(2)
-        }
+        let path = try orExit { try Scaffold.newDocument(kind: kind, id: id, content: content.content) }
+        print("Created \(path)")
     }
 }
 
@@ -440,17 +406,24 @@ struct Init: ParsableCommand {
     var dir: String
 
     func run() throws {
-        do {
-            let files = try Scaffold.initBook(in: dir)
-            print("Created a starter book in \(dir) (\(files.count) files). Next: cd \(dir) && servicebook build")
-        } catch {
-            FileHandle.standardError.write(Data("servicebook: error: \(error)\n".utf8))
-            throw ExitCode(2)
-        }
+        let files = try orExit { try Scaffold.initBook(in: dir) }
+        print("Created a starter book in \(dir) (\(files.count) files). Next: cd \(dir) && servicebook build")
     }
 }
 
 // Usage errors exit with 2 (ArgumentParser's default is 64).
+
+/// `body`'s value; when it throws, the error on standard error as `servicebook: error: ...` and
+/// exit code 2 (the book or the command could not be used at all).
+func orExit<T>(_ body: () throws -> T) throws -> T {
+    do {
+        return try body()
+    } catch {
+        FileHandle.standardError.write(Data("servicebook: error: \(error)\n".utf8))
+        throw ExitCode(2)
+    }
+}
+
 do {
     var command = try Servicebook.parseAsRoot()
     try command.run()

@@ -23,10 +23,12 @@ from fractions import Fraction
 from pathlib import Path
 
 from selenium import webdriver
-from selenium.common.exceptions import StaleElementReferenceException
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support.ui import Select, WebDriverWait
+from selenium.webdriver.support.ui import Select
+
+import common
+from common import console_errors
 
 JOURNEY = "car-purchase"
 PAGE = f"checklists/{JOURNEY}.html"
@@ -68,15 +70,7 @@ def browser(javascript=True, downloads=None):
 
 
 def wait_for(driver, predicate, what, timeout=10):
-    try:
-        return WebDriverWait(driver, timeout, poll_frequency=0.05,
-                             ignored_exceptions=(StaleElementReferenceException,)).until(lambda d: predicate(d))
-    except Exception:
-        raise AssertionError(f"timed out waiting for {what}")
-
-
-def console_errors(driver):
-    return [e["message"] for e in driver.get_log("browser") if e["level"] == "SEVERE"]
+    return common.wait_for(driver, predicate, what, timeout, poll=0.05)
 
 
 def run(args, env=None):

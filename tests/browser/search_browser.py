@@ -17,10 +17,10 @@ from pathlib import Path
 
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
-from selenium.common.exceptions import StaleElementReferenceException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
-from selenium.webdriver.support.ui import WebDriverWait
+
+from common import console_errors, wait_for
 
 REFUND = "situations/prepayment-refund.html"
 checks = 0
@@ -60,20 +60,6 @@ def http_server(folder):
 
 def options_of(driver):
     return driver.find_elements(By.CSS_SELECTOR, "#sb\\:search-list [role=option]")
-
-
-def wait_for(driver, predicate, what, timeout=5):
-    # The result list is rebuilt as results come in: an option found a moment ago may be gone
-    # (stale) when it is read, which only means "not yet".
-    try:
-        return WebDriverWait(driver, timeout, poll_frequency=0.02,
-                             ignored_exceptions=(StaleElementReferenceException,)).until(lambda d: predicate(d))
-    except Exception:
-        raise AssertionError(f"timed out waiting for {what}")
-
-
-def console_errors(driver):
-    return [e["message"] for e in driver.get_log("browser") if e["level"] == "SEVERE"]
 
 
 def first_result(driver, base, where, page):
