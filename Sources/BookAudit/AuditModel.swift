@@ -27,7 +27,7 @@ public struct Audits: Sendable {
 }
 
 /// A visit whose references all resolve, ready to be scored.
-public struct ScoredVisit: Sendable {
+public final class ScoredVisit: Sendable {
     public let visit: Visit
     public let date: Day
     public let journey: String
@@ -39,6 +39,17 @@ public struct ScoredVisit: Sendable {
     /// For each answer, its check's place in `Audits.items` and its stage's in
     /// `Audits.stageKeys` (-1 when it is not on the journey's checklist).
     public let slots: [(item: Int, stage: Int)]
+
+    public init(visit: Visit, date: Day, journey: String, department: String, employees: [String],
+                answers: [(item: ChecklistItem, answer: Answer)], slots: [(item: Int, stage: Int)]) {
+        self.visit = visit
+        self.date = date
+        self.journey = journey
+        self.department = department
+        self.employees = employees
+        self.answers = answers
+        self.slots = slots
+    }
 
     public var month: Month { Month(date) }
 }
@@ -102,17 +113,22 @@ public enum AuditModel {
         let employees = Dictionary(roster.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
         var firstOf: [String: SourceLocation] = [:]
         var scored: [ScoredVisit] = []
-        struct CheckKey: Hashable { let journey: String, check: String }
-        var resolutions: [CheckKey: (Resolution, (item: Int, stage: Int))] = [:]
+        // A check's name resolved once per journey (a CSV file names the same checks on every
+        // row): by journey, the name's place in `resolved`.
+        var resolvedIn: [String: [String: Int]] = [:]
+        var resolved: [(resolution: Resolution, slot: (item: Int, stage: Int))] = []
         var checklistSlots: [String: [Int]] = [:]
         var items: [ChecklistItem] = [], itemSlots: [String: Int] = [:]
         var stageKeys: [String] = [], stageSlots: [String: Int] = [:]
+        // Which visit last answered each check (by its place in `items`).
+        var answeredBy: [Int] = []
         // Each check's and each stage's place in `items` and `stageKeys`.
         func slotOf(item: ChecklistItem) -> Int {
             let key = item.standard + "/" + String(item.index)
             if let slot = itemSlots[key] { return slot }
             itemSlots[key] = items.count
             items.append(ChecklistItem(standard: item.standard, index: item.index, check: item.check, stage: -1))
+            answeredBy.append(-1)
             return items.count - 1
         }
         func slotOf(_ resolution: Resolution, journey: String) -> (item: Int, stage: Int) {
@@ -124,7 +140,7 @@ public enum AuditModel {
             if stage == stageKeys.count { stageSlots[stageKey] = stage; stageKeys.append(stageKey) }
             return (slot, stage)
         }
-        for visit in visits {
+        for (number, visit) in visits.enumerated() {
             if let first = firstOf[visit.id] {
                 findings.duplicates.append((visit, first))
                 continue
@@ -156,36 +172,40 @@ public enum AuditModel {
             }
             var answers: [(item: ChecklistItem, answer: Answer)] = []
             var slots: [(item: Int, stage: Int)] = []
-            var answered = Set<Int>()
+            answers.reserveCapacity(visit.answers.count)
+            slots.reserveCapacity(visit.answers.count)
+            let journeyKey = checklist?.journey ?? ""
+            var known = resolvedIn.removeValue(forKey: journeyKey) ?? [:]
             for (check, answer) in visit.answers {
-                // A CSV file names the same checks on every row: resolve each name once per journey.
-                let key = CheckKey(journey: checklist?.journey ?? "", check: check.text)
-                let resolution: Resolution, slot: (item: Int, stage: Int)
-                if let known = resolutions[key] {
-                    (resolution, slot) = known
+                let place: Int
+                if let found = known[check.text] {
+                    place = found
                 } else {
-                    resolution = resolve(check.text, checklist: checklist, book: book)
-                    slot = slotOf(resolution, journey: visit.journey?.text ?? "")
-                    resolutions[key] = (resolution, slot)
+                    let resolution = resolve(check.text, checklist: checklist, book: book)
+                    place = resolved.count
+                    resolved.append((resolution, slotOf(resolution, journey: visit.journey?.text ?? "")))
+                    known[check.text] = place
                 }
-                switch resolution {
+                switch resolved[place].resolution {
                 case .malformed: findings.malformedChecks.append(check)
                 case .unknownStandard: findings.unknownStandards.append(check)
                 case .unknownCheck(let standard): findings.unknownChecks.append((check, standard))
                 case .item(let item, let byNumber, let onChecklist):
                     if byNumber { findings.byNumber.append((check, item.check.id)) }
+                    let slot = resolved[place].slot
                     answers.append((item, answer))
                     slots.append(slot)
-                    answered.insert(slot.item)
+                    answeredBy[slot.item] = number
                     if let checklist, !onChecklist { findings.offChecklist.append((check, checklist.journey)) }
                     continue
                 }
                 ok = false
             }
+            resolvedIn[journeyKey] = known
             if let checklist {
                 let slots = checklistSlots[checklist.journey] ?? checklist.items.map { slotOf(item: $0) }
                 checklistSlots[checklist.journey] = slots
-                let missing = slots.count - slots.filter(answered.contains).count
+                let missing = slots.filter { answeredBy[$0] != number }.count
                 if missing > 0 { findings.unanswered.append((visit, missing, checklist.journey)) }
             }
             if ok, let date = visit.date, let journey = visit.journey?.text, let department = visit.department?.text {

@@ -2,13 +2,34 @@ import BookModel
 
 /// A check as a mystery shopper's checklist lists it: its standard, its place there, and the
 /// stage of the journey it is ticked under.
-public struct ChecklistItem: Sendable, Hashable {
+///
+/// A class (compared by value): every answer of every visit refers to one, and a copy is one
+/// reference.
+public final class ChecklistItem: Sendable, Hashable {
     public let standard: String
     /// Its place among its standard's checks, from 0.
     public let index: Int
     public let check: Check
     /// The stage (its place in the journey, from 0) whose steps first bring the standard in.
     public let stage: Int
+
+    public init(standard: String, index: Int, check: Check, stage: Int) {
+        self.standard = standard
+        self.index = index
+        self.check = check
+        self.stage = stage
+    }
+
+    public static func == (a: ChecklistItem, b: ChecklistItem) -> Bool {
+        a === b || (a.standard == b.standard && a.index == b.index && a.check == b.check && a.stage == b.stage)
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(standard)
+        hasher.combine(index)
+        hasher.combine(check)
+        hasher.combine(stage)
+    }
 
     /// How visits name the check: `standard/id`, or `standard/number` for a check without an id.
     public var ref: String { CheckRef.text(standard: standard, check: check, index: index) }

@@ -3,7 +3,7 @@ import BookModel
 /// The score of one visit: points of the checks answered yes ÷ points of the checks answered yes
 /// or no × 100 (a check's points are its weight; n.a. and unanswered checks are left out). A no on
 /// a critical check fails the visit: it counts as 0 in every mean, its own score still shown.
-public struct VisitScore: Sendable {
+public final class VisitScore: Sendable {
     public let visit: ScoredVisit
     /// Nil when no check was answered yes or no.
     public let score: Double?

@@ -44,7 +44,9 @@ public struct Written: Sendable, Hashable {
 
 /// One mystery-shopper visit, as written: its fields and answers with their places in the file.
 /// What they name is checked against the book by `AuditModel` (and judged by the check).
-public struct Visit: Sendable {
+///
+/// A class: reports group and sort thousands of visits, and a copy is one reference.
+public final class Visit: Sendable {
     public let id: String
     /// Where the visit is written: its file, and for a CSV row the row's first cell.
     public let location: SourceLocation
@@ -63,6 +65,27 @@ public struct Visit: Sendable {
     /// The shopper's account (Markdown), and the line of the file it starts on.
     public let account: String
     public let accountLine: Int
+
+    public init(id: String, location: SourceLocation, isRow: Bool, date: Day?, dateLocation: SourceLocation?,
+                journey: Written?, department: Written?, employees: [Written], auditor: String?, channel: String?,
+                nps: Int?, answers: [(check: Written, answer: Answer)], notes: [(check: Written, text: String)],
+                account: String, accountLine: Int) {
+        self.id = id
+        self.location = location
+        self.isRow = isRow
+        self.date = date
+        self.dateLocation = dateLocation
+        self.journey = journey
+        self.department = department
+        self.employees = employees
+        self.auditor = auditor
+        self.channel = channel
+        self.nps = nps
+        self.answers = answers
+        self.notes = notes
+        self.account = account
+        self.accountLine = accountLine
+    }
 
     /// The month of the visit (`2026-11`).
     public var month: String? { date.map { Month($0).id } }

@@ -52,15 +52,17 @@ extension ContentLoader {
         let delimiter: UnicodeScalar = headerLine.filter { $0 == ";" }.count > headerLine.filter { $0 == "," }.count ? ";" : ","
         // A quote left open takes the rest of the file into one cell: CSV.swift reads on
         // quietly, so the quotes are counted here (in a well-formed file they pair up).
-        var quoteLine = 0, line = 1, open = false, previous: Character = "\n"
-        for character in text {
-            if character == "\"" {
-                if !open && (previous == "\n" || previous == Character(delimiter)) { quoteLine = line }
+        // On bytes: quotes, line ends and delimiters are ASCII.
+        var quoteLine = 0, line = 1, open = false, previous: UInt8 = 0x0A
+        let delimiterByte = UInt8(delimiter.value)
+        for byte in text.utf8 {
+            if byte == 0x22 {
+                if !open && (previous == 0x0A || previous == delimiterByte) { quoteLine = line }
                 open.toggle()
-            } else if character == "\n" {
+            } else if byte == 0x0A {
                 line += 1
             }
-            previous = character
+            previous = byte
         }
         if open {
             result.diagnostics.append(Diagnostic(.invalidCSV, at: SourceLocation(file: display, line: max(1, quoteLine), column: 1),
@@ -73,13 +75,13 @@ extension ContentLoader {
                 "the file cannot be read as CSV", suggestion: "a header row, then one row a visit, comma- or semicolon-separated"))
             return result
         }
-        let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        let lines = text.utf8.split(separator: 0x0A, omittingEmptySubsequences: false).map { Substring($0) }
         var rows: [[AuditTable.Cell]] = []
         var row = 1
         while let values = reader.next() {
             let start = row
             rows.append(cells(values, lines: lines, from: start, delimiter: Character(delimiter)))
-            row = start + 1 + values.reduce(0) { $0 + $1.filter { $0 == "\n" }.count }
+            row = start + 1 + values.reduce(0) { count, value in count + value.utf8.reduce(0) { $0 + ($1 == 0x0A ? 1 : 0) } }
         }
         // Blank lines are no rows.
         rows.removeAll { $0.count == 1 && $0[0].text.isEmpty }
@@ -96,6 +98,20 @@ extension ContentLoader {
     /// (in characters) where it is written: found by walking the record's text beside the
     /// values (a quoted value takes its quotes, and doubled quotes inside, more).
     static func cells(_ values: [String], lines: [Substring], from line: Int, delimiter: Character) -> [AuditTable.Cell] {
+        // A row of ASCII on one line (the common case): bytes are characters.
+        if line - 1 < lines.count, lines[line - 1].utf8.allSatisfy({ $0 < 0x80 }),
+           values.allSatisfy({ $0.utf8.allSatisfy { $0 < 0x80 && $0 != 0x0A } }) {
+            let bytes = Array(lines[line - 1].utf8), delimiter = UInt8(delimiter.asciiValue ?? 0)
+            var out: [AuditTable.Cell] = [], column = 0
+            out.reserveCapacity(values.count)
+            for value in values {
+                out.append(AuditTable.Cell(text: value, line: line, column: column + 1))
+                let quoted = column < bytes.count && bytes[column] == 0x22
+                column += quoted ? 2 + value.utf8.count + value.utf8.reduce(0) { $0 + ($1 == 0x22 ? 1 : 0) } : value.utf8.count
+                if column < bytes.count, bytes[column] == delimiter { column += 1 }
+            }
+            return out
+        }
         var out: [AuditTable.Cell] = []
         var lineIndex = line - 1, column = 0
         func current() -> [Character] { lineIndex < lines.count ? Array(lines[lineIndex]) : [] }

@@ -7,8 +7,11 @@ import Foundation
 enum Charts {
     /// A number as a chart draws it: at most one decimal, a point as the decimal mark.
     static func n(_ value: Double) -> String {
-        let rounded = (value * 10).rounded() / 10
-        return rounded == rounded.rounded() ? String(Int(rounded)) : String(format: "%.1f", rounded)
+        // Integer arithmetic: `String(format:)` costs microseconds, and visit pages print thousands.
+        guard value.isFinite, abs(value) < 1e15 else { return String(format: "%.1f", value) }
+        let tenths = Int((value * 10).rounded())
+        if tenths % 10 == 0 { return String(tenths / 10) }
+        return (tenths < 0 ? "-" : "") + String(abs(tenths) / 10) + "." + String(abs(tenths) % 10)
     }
 
     /// Values over time (months): a line with dots, on a y axis from `range`, with a dashed

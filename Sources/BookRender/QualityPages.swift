@@ -23,10 +23,10 @@ final class Quality: Sendable {
     /// these has no name in it, which spares most texts the search for each name.
     let nameWords: Set<Substring>
     let nameWithoutLetters: Bool
-    /// A row of a visit's answers, rendered once per check and answer (`standard/index/answer`)
-    /// and reused on every visit page that has it without a note: 10,000 visit pages of 60
-    /// answers render 180 rows instead of 600,000.
-    let answerRows = Mutex<[String: String]>([:])
+    /// A row of a visit's answers, rendered once per check and answer (at `slot * 3 + answer`,
+    /// the slot being the check's place in `Audits.items`) and reused on every visit page that
+    /// has it without a note: 10,000 visit pages of 60 answers render 180 rows instead of 600,000.
+    let answerRows: Mutex<[String?]>
 
     struct Rates: Sendable {
         var passed = 0.0, answered = 0.0
@@ -45,6 +45,7 @@ final class Quality: Sendable {
 
     init(audits: Audits, book: Book) {
         self.audits = audits
+        answerRows = Mutex(Array(repeating: nil, count: audits.items.count * 3))
         report = Scores.report(audits, book: book)
         months = report.months.compactMap { Month($0.id) }
         var standards: [String: Rates] = [:]
@@ -75,6 +76,14 @@ final class Quality: Sendable {
         self.names = names.sorted { $0.count != $1.count ? $0.count > $1.count : $0 < $1 }
         nameWords = Set(names.flatMap { Quality.letterRuns($0) })
         nameWithoutLetters = names.contains { !$0.contains(where: \.isLetter) }
+    }
+
+    static func answerIndex(_ answer: Answer) -> Int {
+        switch answer {
+        case .yes: 0
+        case .no: 1
+        case .na: 2
+        }
     }
 
     static func letterRuns(_ text: String) -> [Substring] {
@@ -310,25 +319,24 @@ extension SiteRenderer {
     func qualityVisit(_ quality: Quality, _ visit: VisitScore) -> [String: Any] {
         let v = visit.visit
         let department = book.config.departments.first { $0.id == v.department }?.title ?? v.department
-        var facts: [[String: Any]] = [
-            ["label": s["date"] ?? "Date", "value": v.date.description],
-            ["label": s["department"] ?? "Department", "value": department],
+        // The facts are named fields, not a list: each item of a Mustache list costs microseconds,
+        // and a season of audits has thousands of visit pages.
+        var c: [String: Any] = [
+            "title": visitTitle(visit), "date": v.date.description, "department": department,
+            "nps": v.visit.nps.map(String.init) ?? "—", "score": percent(visit.score), "failed": visit.failed,
         ]
-        if let journey = book.entity(.journey, v.journey) {
-            facts.append(["label": s["kind_journey"] ?? "Journey", "value": journey.title, "link": link(journey.key, depth: 2)])
-        }
-        if let channel = v.visit.channel { facts.append(["label": s["channel"] ?? "Channel", "value": self.channel(channel) ?? channel]) }
-        if let auditor = v.visit.auditor { facts.append(["label": s["auditor"] ?? "Auditor", "value": quality.redact(auditor, hidden: s["nameHidden"] ?? "…")]) }
-        facts.append(["label": "NPS", "value": v.visit.nps.map(String.init) ?? "—"])
-        facts.append(["label": s["score"] ?? "Score", "value": percent(visit.score)])
-        let notes = Dictionary(v.visit.notes.map { ($0.check.text.trimmingCharacters(in: .whitespaces), $0.text) }, uniquingKeysWith: { a, _ in a })
+        if let journey = book.entity(.journey, v.journey) { c["journey"] = link(journey.key, depth: 2) }
+        if let channel = v.visit.channel { c["channel"] = self.channel(channel) ?? channel }
+        if let auditor = v.visit.auditor { c["auditor"] = quality.redact(auditor, hidden: s["nameHidden"] ?? "…") }
+        let notes = v.visit.notes.isEmpty ? [:]
+            : Dictionary(v.visit.notes.map { ($0.check.text.trimmingCharacters(in: .whitespaces), $0.text) }, uniquingKeysWith: { a, _ in a })
         let stages = (book.entity(.journey, v.journey)?.journey?.stages ?? [])
         var groups: [(title: String, rows: String)] = []
-        for (item, answer) in v.answers {
+        for ((item, answer), slot) in zip(v.answers, v.slots) {
             let title = item.stage >= 0 && item.stage < stages.count ? stages[item.stage].title : (s["other"] ?? "")
-            let note = notes[item.ref] ?? notes[item.standard + "/" + String(item.index + 1)]
-            let key = item.standard + "/" + String(item.index) + "/" + answer.rawValue
-            var html = note == nil ? quality.answerRows.withLock { $0[key] } : nil
+            let note = notes.isEmpty ? nil : notes[item.ref] ?? notes[item.standard + "/" + String(item.index + 1)]
+            let cached = note == nil && slot.item >= 0 ? slot.item * 3 + Quality.answerIndex(answer) : nil
+            var html = cached.flatMap { index in quality.answerRows.withLock { $0[index] } }
             if html == nil {
                 var row: [String: Any] = ["text": item.check.text, "answer": s["answer_\(answer.rawValue)"] ?? answer.rawValue,
                                           "class": "answer-\(answer.rawValue)", "critical": item.check.critical]
@@ -337,14 +345,11 @@ extension SiteRenderer {
                 var context = SiteRenderer.prepared(row)
                 context["s"] = strings
                 html = library.render(context, withTemplate: "partials/answer-row") ?? ""
-                if note == nil { quality.answerRows.withLock { $0[key] = html } }
+                if let cached { quality.answerRows.withLock { $0[cached] = html } }
             }
             if groups.last?.title == title { groups[groups.count - 1].rows += html! } else { groups.append((title, html!)) }
         }
-        var c: [String: Any] = [
-            "title": visitTitle(visit), "facts": facts, "failed": visit.failed,
-            "groups": groups.map { ["title": $0.title, "rows": $0.rows] },
-        ]
+        c["groups"] = groups.map { ["title": $0.title, "rows": $0.rows] }
         let account = quality.redact(v.visit.account, hidden: s["nameHidden"] ?? "…")
         if !account.isBlankText {
             c["account"] = MarkdownHTML.render(account, styles: [MarkdownHTML.Style(headingShift: 1, idPrefix: "sb:account-", linksTerms: false)],

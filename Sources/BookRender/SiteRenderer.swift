@@ -32,9 +32,12 @@ public struct WarningRow: Sendable {
 }
 
 /// A text value of a template context (see `SiteRenderer.prepared`).
-struct Text: MustacheCustomRenderable {
+/// A parent without children: a name looked up inside a section on a text (`{{#summary}}…{{/summary}}`)
+/// goes on to the enclosing values at once, instead of through reflection on the text.
+struct Text: MustacheCustomRenderable, MustacheParent {
     let renderText: String
     var isNull: Bool { false }
+    func child(named: String) -> Any? { nil }
 }
 
 /// A page of the site before it is rendered: where it goes, its template, and how to make its

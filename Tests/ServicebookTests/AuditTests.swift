@@ -1,3 +1,4 @@
+@testable import BookRender
 import BookModel
 import BookSite
 import Foundation
@@ -262,6 +263,12 @@ struct AuditValidationTests {
         ("an empty file", [], "content/audits/a.csv:1:1 invalid-csv"),
         ("an answer that is none", Array((header + "v1;2026-11-02;purchase;north;anna;9;1;да;нет;maybe;1\n").utf8),
          "content/audits/a.csv:2:46 invalid-value"),
+        ("an answer that is none, after quoted cells in an ASCII row",
+         Array((header + "\"v\"\"1\";2026-11-02;purchase;north;anna;9;1;\"1\";1;maybe;1\n").utf8),
+         "content/audits/a.csv:2:49 invalid-value"),
+        ("an answer that is none, after a quoted cell over two lines",
+         Array((header + "v1;2026-11-02;purchase;north;anna;9;1;1;1;1;1\n\"v\n2\";2026-11-02;purchase;north;anna;9;1;1;1;maybe;1\n").utf8),
+         "content/audits/a.csv:4:43 invalid-value"),
     ] as [(String, [UInt8], String)])
     func brokenCSV(_ what: String, _ bytes: [UInt8], _ expected: String) throws {
         let book = try book([:])
@@ -386,5 +393,24 @@ struct AuditSiteTests {
         #expect(report.brokenLinks().isEmpty, "\(report.brokenLinks())")
         // The handbook itself is not touched by the report.
         #expect(!FileManager.default.fileExists(atPath: book.root.appendingPathComponent("_site").path))
+    }
+}
+
+/// Numbers on the quality pages: one decimal, none when it is zero, written without `String(format:)`
+/// (visit pages print thousands), and the same as it would write them.
+@Suite("Audits: numbers")
+struct AuditNumberTests {
+    @Test("percentages and changes are written as %.1f would, without a trailing .0")
+    func numbers() {
+        func reference(_ value: Double) -> String {
+            let rounded = (value * 10).rounded() / 10
+            return rounded == rounded.rounded() ? String(Int(rounded)) : String(format: "%.1f", rounded)
+        }
+        var values: [Double] = [0, -0.0, 0.04, -0.04, 0.05, -0.05, 0.5, -0.5, 92.44, 92.45, 5.05, 100, -100, 66.66666, 1e6 + 0.25]
+        for i in -20_000...20_000 { values.append(Double(i) / 100) }
+        for value in values { #expect(Charts.n(value) == reference(value), "\(value)") }
+        #expect(Charts.n(92.44) == "92.4")
+        #expect(Charts.n(-0.5) == "-0.5")
+        #expect(Charts.n(100) == "100")
     }
 }
