@@ -30,6 +30,30 @@ public enum Files {
         return bytes
     }
 
+    /// Whether the file at `path` holds exactly `bytes`: read in pieces into a buffer on the
+    /// stack and compared as it goes (no copy of the file kept, and it stops at the first
+    /// difference). False when the file cannot be read.
+    public static func holds(_ path: String, _ bytes: [UInt8]) -> Bool {
+        let fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)
+        guard fd >= 0 else { return false }
+        defer { close(fd) }
+        return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 65_536) { buffer in
+            bytes.withUnsafeBytes { expected in
+                var offset = 0
+                while true {
+                    let n = Glibc.read(fd, buffer.baseAddress!, buffer.count)
+                    if n < 0 {
+                        if errno == EINTR { continue }
+                        return false
+                    }
+                    if n == 0 { return offset == expected.count }
+                    guard offset + n <= expected.count, memcmp(buffer.baseAddress!, expected.baseAddress! + offset, n) == 0 else { return false }
+                    offset += n
+                }
+            }
+        }
+    }
+
     /// Writes `bytes` to `fd` whole; false on a failure (`errno` says why).
     public static func write(_ fd: Int32, _ bytes: [UInt8]) -> Bool {
         var written = 0

@@ -27,6 +27,7 @@ final class Quality: Sendable {
     /// the slot being the check's place in `Audits.items`) and reused on every visit page that
     /// has it without a note: 10,000 visit pages of 60 answers render 180 rows instead of 600,000.
     let answerRows: Mutex<[String?]>
+    let stageRows = Mutex<[String: String]>([:])
 
     struct Rates: Sendable {
         var passed = 0.0, answered = 0.0
@@ -316,6 +317,16 @@ extension SiteRenderer {
         return c
     }
 
+    /// The heading row of a stage's answers (`partials/answer-stage`), rendered once per title.
+    func stageRow(_ quality: Quality, _ title: String) -> String {
+        if let html = quality.stageRows.withLock({ $0[title] }) { return html }
+        var context = SiteRenderer.prepared(["title": title])
+        context["s"] = strings
+        let html = library.render(context, withTemplate: "partials/answer-stage") ?? ""
+        quality.stageRows.withLock { $0[title] = html }
+        return html
+    }
+
     func qualityVisit(_ quality: Quality, _ visit: VisitScore) -> [String: Any] {
         let v = visit.visit
         let department = book.config.departments.first { $0.id == v.department }?.title ?? v.department
@@ -331,25 +342,41 @@ extension SiteRenderer {
         let notes = v.visit.notes.isEmpty ? [:]
             : Dictionary(v.visit.notes.map { ($0.check.text.trimmingCharacters(in: .whitespaces), $0.text) }, uniquingKeysWith: { a, _ in a })
         let stages = (book.entity(.journey, v.journey)?.journey?.stages ?? [])
-        var groups: [(title: String, rows: String)] = []
-        for ((item, answer), slot) in zip(v.answers, v.slots) {
+        // One table, a row group per stage: a list of tables would cost a Mustache list item each.
+        var answers = "", group: String?
+        answers.reserveCapacity(v.answers.count * 256)
+        // In the journey's order of stages (checks off the checklist last), each stage once.
+        let order = v.answers.indices.sorted { a, b in
+            let sa = v.answers[a].item.stage, sb = v.answers[b].item.stage
+            let ka = sa >= 0 && sa < stages.count ? sa : Int.max, kb = sb >= 0 && sb < stages.count ? sb : Int.max
+            return (ka, a) < (kb, b)
+        }
+        for index in order {
+            let (item, answer) = v.answers[index], slot = v.slots[index]
             let title = item.stage >= 0 && item.stage < stages.count ? stages[item.stage].title : (s["other"] ?? "")
+            if group != title {
+                if group != nil { answers += "</tbody>\n" }
+                answers += "<tbody>\n" + stageRow(quality, title)
+                group = title
+            }
             let note = notes.isEmpty ? nil : notes[item.ref] ?? notes[item.standard + "/" + String(item.index + 1)]
             let cached = note == nil && slot.item >= 0 ? slot.item * 3 + Quality.answerIndex(answer) : nil
-            var html = cached.flatMap { index in quality.answerRows.withLock { $0[index] } }
-            if html == nil {
-                var row: [String: Any] = ["text": item.check.text, "answer": s["answer_\(answer.rawValue)"] ?? answer.rawValue,
-                                          "class": "answer-\(answer.rawValue)", "critical": item.check.critical]
-                if let standard = book.entity(.standard, item.standard) { row["standard"] = link(standard.key, depth: 2) }
-                if let note { row["note"] = quality.redact(note, hidden: s["nameHidden"] ?? "…") }
-                var context = SiteRenderer.prepared(row)
-                context["s"] = strings
-                html = library.render(context, withTemplate: "partials/answer-row") ?? ""
-                if let cached { quality.answerRows.withLock { $0[cached] = html } }
+            if let cached, let html = quality.answerRows.withLock({ $0[cached] }) {
+                answers += html
+                continue
             }
-            if groups.last?.title == title { groups[groups.count - 1].rows += html! } else { groups.append((title, html!)) }
+            var row: [String: Any] = ["text": item.check.text, "answer": s["answer_\(answer.rawValue)"] ?? answer.rawValue,
+                                      "class": "answer-\(answer.rawValue)", "critical": item.check.critical]
+            if let standard = book.entity(.standard, item.standard) { row["standard"] = link(standard.key, depth: 2) }
+            if let note { row["note"] = quality.redact(note, hidden: s["nameHidden"] ?? "…") }
+            var context = SiteRenderer.prepared(row)
+            context["s"] = strings
+            let html = library.render(context, withTemplate: "partials/answer-row") ?? ""
+            if let cached { quality.answerRows.withLock { $0[cached] = html } }
+            answers += html
         }
-        c["groups"] = groups.map { ["title": $0.title, "rows": $0.rows] }
+        if group != nil { answers += "</tbody>\n" }
+        c["answers"] = answers
         let account = quality.redact(v.visit.account, hidden: s["nameHidden"] ?? "…")
         if !account.isBlankText {
             c["account"] = MarkdownHTML.render(account, styles: [MarkdownHTML.Style(headingShift: 1, idPrefix: "sb:account-", linksTerms: false)],

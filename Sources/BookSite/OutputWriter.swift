@@ -158,8 +158,7 @@ public enum OutputWriter {
             // as it is: reading it back costs less than truncating and writing it again.
             var st = stat()
             let present = lstat(path, &st) == 0
-            if present, (st.st_mode & S_IFMT) == S_IFREG, Int(st.st_size) == bytes.count,
-               let existing = Files.read(path), existing == bytes {
+            if present, (st.st_mode & S_IFMT) == S_IFREG, Int(st.st_size) == bytes.count, Files.holds(path, bytes) {
                 return
             }
             // Never write through a link someone left in the staging folder.
