@@ -10,7 +10,8 @@ extension SearchIndex {
     struct PageWords {
         var worker = 0
         var lengths = SIMD4<Int32>()
-        var forms: [(local: Int32, counts: SIMD4<Int32>)] = []
+        /// Counts saturate at 65,535 (a word that often on one page is saturated by BM25 long before).
+        var forms: [(local: Int32, counts: SIMD4<UInt16>)] = []
     }
 
     /// The words a worker met, each once, with its stem.
@@ -35,13 +36,20 @@ extension SearchIndex {
         var counts: [Int]
     }
 
-    static func postings(_ documents: [SearchDocument]) -> Postings {
-        let (pages, vocabularies) = analyze(documents)
+    /// The words of every page and of every worker (`analyze`).
+    struct Analysis {
+        var pages: [PageWords]
+        let vocabularies: [Vocabulary]
+    }
+
+    /// The postings of analysed pages; each page's words are released once read.
+    static func postings(_ analysis: inout Analysis) -> Postings {
+        let vocabularies = analysis.vocabularies
 
         // Average field lengths, then every form's pages with their tf~.
         var averages = SIMD4<Double>()
-        for page in pages { averages += SIMD4<Double>(page.lengths) }
-        averages /= Double(max(1, pages.count))
+        for page in analysis.pages { averages += SIMD4<Double>(page.lengths) }
+        averages /= Double(max(1, analysis.pages.count))
         averages = averages.replacing(with: 1, where: averages .< 1)
         // Snowball takes some base forms for other words: «отзыв» → «отз» (as if a gerund), while
         // «отзывы», «отзыва» → «отзыв». A form that is itself the stem of other forms joins them.
@@ -75,24 +83,9 @@ extension SearchIndex {
             global[worker][local] = id
             return id
         }
-        var pageForms: [[(form: Int, tf: Double, inTitle: Bool)]] = []
-        pageForms.reserveCapacity(pages.count)
-        for page in pages {
-            var norms = SIMD4<Double>(repeating: 1)
-            for f in 0..<4 {
-                let b = lengthNormalization[f]
-                norms[f] = 1 - b + b * Double(page.lengths[f]) / averages[f]
-            }
-            var list: [(form: Int, tf: Double, inTitle: Bool)] = []
-            list.reserveCapacity(page.forms.count)
-            for entry in page.forms {
-                var tf = 0.0
-                for f in 0..<4 where entry.counts[f] > 0 { tf += weights[f] * Double(entry.counts[f]) / norms[f] }
-                let id = formID(page.worker, Int(entry.local))
-                forms[id].pages += 1
-                list.append((id, tf, entry.counts[0] > 0))
-            }
-            pageForms.append(list)
+        // Every form's id, in the order of the pages and their words, and its number of pages.
+        for page in analysis.pages {
+            for entry in page.forms { forms[formID(page.worker, Int(entry.local))].pages += 1 }
         }
 
         // A stem's forms, the most frequent first: form i < 30 is bit i of a posting's mask.
@@ -122,8 +115,18 @@ extension SearchIndex {
             last[s] = entry.page
             counts[s] += 1
         }
-        for (page, list) in pageForms.enumerated() {
-            for (form, tf, inTitle) in list {
+        for page in analysis.pages.indices {
+            let words = analysis.pages[page]
+            analysis.pages[page].forms = []
+            var norms = SIMD4<Double>(repeating: 1)
+            for f in 0..<4 {
+                let b = lengthNormalization[f]
+                norms[f] = 1 - b + b * Double(words.lengths[f]) / averages[f]
+            }
+            for entry in words.forms {
+                var tf = 0.0
+                for f in 0..<4 where entry.counts[f] > 0 { tf += weights[f] * Double(entry.counts[f]) / norms[f] }
+                let form = global[words.worker][Int(entry.local)], inTitle = entry.counts[0] > 0
                 let s = forms[form].stem
                 if pending[s].page != page {
                     flush(s)
@@ -140,7 +143,7 @@ extension SearchIndex {
     }
 
     /// The words of every page, on every core: each worker has its stemmer and its vocabulary.
-    static func analyze(_ documents: [SearchDocument]) -> (pages: [PageWords], vocabularies: [Vocabulary]) {
+    static func analyze(_ documents: [SearchDocument]) -> Analysis {
         let count = documents.count
         let workers = max(1, min(count, ProcessInfo.processInfo.activeProcessorCount * 4))
         // Worker w reads pages w, w + workers, w + 2 · workers, ...
@@ -150,9 +153,12 @@ extension SearchIndex {
             var pages: [PageWords] = []
             var ids: [WordKey: Int32] = [:]
             var lastPage: [Int] = [], slot: [Int32] = []
+            // A page's words are gathered here, then kept in an array of their exact size.
+            var scratch: [(local: Int32, counts: SIMD4<UInt16>)] = []
             for i in stride(from: worker, to: count, by: workers) {
                 var page = PageWords()
                 page.worker = worker
+                scratch.removeAll(keepingCapacity: true)
                 for (f, text) in documents[i].fields.enumerated() {
                     var length: Int32 = 0
                     SearchText.eachWord(text) { word in
@@ -169,19 +175,24 @@ extension SearchIndex {
                         }
                         if lastPage[Int(id)] != i {
                             lastPage[Int(id)] = i
-                            slot[Int(id)] = Int32(page.forms.count)
-                            page.forms.append((id, SIMD4<Int32>()))
+                            slot[Int(id)] = Int32(scratch.count)
+                            scratch.append((id, SIMD4<UInt16>()))
                         }
-                        page.forms[Int(slot[Int(id)])].counts[f] += 1
+                        let at = Int(slot[Int(id)])
+                        if scratch[at].counts[f] < UInt16.max { scratch[at].counts[f] += 1 }
                     }
                     page.lengths[f] = length
+                }
+                page.forms = Array(unsafeUninitializedCapacity: scratch.count) { buffer, initialized in
+                    _ = buffer.initialize(from: scratch)
+                    initialized = scratch.count
                 }
                 pages.append(page)
             }
             return (pages, vocabulary)
         }
         let pages = (0..<count).map { i in work[i % workers].pages[i / workers] }
-        return (pages, work.map(\.vocabulary))
+        return Analysis(pages: pages, vocabularies: work.map(\.vocabulary))
     }
 
     /// Numbers in postings are variable-length, in base 32, written with the 64 URL-safe
