@@ -12,12 +12,12 @@ public struct HumanFormatter {
 
     /// - Parameter summary: false for `--quiet`: the diagnostics only, without the completeness
     ///   report and the summary line.
-    public func format(_ report: CheckReport, sources: [String: String], summary: Bool = true) -> String {
+    public func format(_ report: CheckReport, sources: (String) -> String?, summary: Bool = true) -> String {
         var out = ""
         var lineCache: [String: SourceLines] = [:]
         for diagnostic in report.diagnostics {
             let file = diagnostic.location.file
-            let lines = lineCache[file] ?? SourceLines(sources[file] ?? "")
+            let lines = lineCache[file] ?? SourceLines(sources(file) ?? "")
             lineCache[file] = lines
             out += format(diagnostic, line: lines.line(diagnostic.location.line))
             out += "\n"

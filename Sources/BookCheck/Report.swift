@@ -46,7 +46,7 @@ public enum OutputFormat: String, CaseIterable, Sendable {
     case human, json, github
 
     /// - Parameter summary: false for `--quiet` (the json document is always whole).
-    public func render(_ report: CheckReport, sources: [String: String], color: Bool, summary: Bool = true) -> String {
+    public func render(_ report: CheckReport, sources: (String) -> String?, color: Bool, summary: Bool = true) -> String {
         switch self {
         case .human: HumanFormatter(color: color).format(report, sources: sources, summary: summary)
         case .json: JSONFormatter.format(report)

@@ -13,7 +13,7 @@ extension ContentLoader {
             result.diagnostics.append(diagnostic)
             return nil
         case .success(let text):
-            result.text = text
+            result.isText = true
             return text
         }
     }

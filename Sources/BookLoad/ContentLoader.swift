@@ -18,8 +18,8 @@ public struct LoadedContent: Sendable {
     /// The audit files (visits, the roster).
     public let audits: AuditSources
     public let diagnostics: [Diagnostic]
-    /// The decoded text of every file read, by display path, for showing source lines.
-    public let sources: [String: String]
+    /// The files read as text, for showing source lines (read again when shown).
+    public let sources: SourceTexts
 }
 
 /// Reads a content folder: finds the files of every kind, decodes them, splits front matter
@@ -89,27 +89,27 @@ public enum ContentLoader {
         }
         cache?.replaceAll(loaded.compactMap { entry in entry.stamp.map { (root.display(entry.file.path), $0, entry.file, entry.fresh) } })
         var documents: [SourceDocument] = []
-        var sources: [String: String] = [:]
+        var texts: [String: String] = [:]
         var audits = AuditSources()
         for entry in loaded {
             diagnostics += entry.file.diagnostics
             if let document = entry.file.document { documents.append(document) }
             if let visit = entry.file.visit { audits.visits.append(visit) }
             if let table = entry.file.table { audits.tables.append(table) }
-            if let text = entry.file.text { sources[root.display(entry.file.path)] = text }
+            if entry.file.isText { texts[root.display(entry.file.path)] = entry.file.path }
         }
         let (config, bookDiagnostics, bookText) = bookFile(root, exists: hasBook)
         diagnostics += bookDiagnostics
-        if let bookText { sources[root.display("book.yml")] = bookText }
+        if bookText != nil { texts[root.display("book.yml")] = "book.yml" }
         if hasStaff {
             let (staff, found, text) = yamlFile(root, "staff.yml")
             audits.staff = staff
             audits.staffPath = root.display("staff.yml")
             diagnostics += found
-            if let text { sources[root.display("staff.yml")] = text }
+            if text != nil { texts[root.display("staff.yml")] = "staff.yml" }
         }
         let content = LoadedContent(root: root, config: config, documents: documents, assets: assets, audits: audits,
-                                    diagnostics: diagnostics, sources: sources)
+                                    diagnostics: diagnostics, sources: SourceTexts(root: root, files: texts))
         cache?.remember(content, files: files)
         return content
     }
@@ -281,14 +281,14 @@ public enum ContentLoader {
         // cache as it was, so that the walk reads it again).
         guard loaded.allSatisfy({ $0.0 != nil && $0.1.document != nil }) else { return nil }
         var documents = previous.content.documents
-        var sources = previous.content.sources
+        var texts = previous.content.sources.files
         var files = previous.files
         let shown = Set((read + removed).map(root.display))
         var diagnostics = previous.content.diagnostics.filter { !shown.contains($0.location.file) }
         for path in removed {
             documents.remove(at: documents.partitioningIndex { $0.path >= path })
             files.remove(at: files.partitioningIndex { $0 >= path })
-            sources[root.display(path)] = nil
+            texts[root.display(path)] = nil
             cache.forget(root.display(path))
         }
         let new = Set(added)
@@ -301,13 +301,13 @@ public enum ContentLoader {
             } else {
                 documents[at] = document
             }
-            sources[root.display(path)] = file.text
+            texts[root.display(path)] = file.isText ? path : nil
             diagnostics += file.diagnostics
             cache.replace(root.display(path), stamp, file)
         }
         let content = LoadedContent(root: root, config: previous.content.config, documents: documents,
                                     assets: previous.content.assets, audits: previous.content.audits, diagnostics: diagnostics,
-                                    sources: sources)
+                                    sources: SourceTexts(root: root, files: texts))
         cache.remember(content, files: files)
         return content
     }
@@ -319,7 +319,8 @@ public enum ContentLoader {
         var visit: VisitDocument?
         var table: AuditTable?
         var diagnostics: [Diagnostic] = []
-        var text: String?
+        /// Whether the file was read as text (`SourceTexts` reads it again to show a line).
+        var isText = false
     }
 
     static func loadDocument(root: ContentRoot, path: String, kind: Kind) -> LoadedFile {
@@ -366,7 +367,7 @@ public enum ContentLoader {
         case .success(let decoded):
             text = decoded
         }
-        result.text = text
+        result.isText = true
         let id = String(path.split(separator: "/").last!.dropLast(3))
         func document(_ frontMatter: YAMLNode?, body: String, bodyLine: Int) -> SourceDocument {
             SourceDocument(kind: kind, id: id, path: path, displayPath: display, frontMatter: frontMatter,

@@ -83,7 +83,7 @@ extension Pipeline {
 
 extension Pipeline {
     /// The current edition's documents with the text they were parsed from, by path.
-    static func current(_ documents: [SourceDocument], _ sources: [String: String], _ root: ContentRoot)
+    static func current(_ documents: [SourceDocument], _ sources: SourceTexts, _ root: ContentRoot)
         -> [String: (text: String, document: SourceDocument)] {
         var out: [String: (text: String, document: SourceDocument)] = [:]
         for document in documents where document.isRead {

@@ -18,7 +18,7 @@ public enum Pipeline {
         public let audits: Audits
         public let report: CheckReport
         /// Source text by display path, for formatters that show source lines.
-        public let sources: [String: String]
+        public let sources: SourceTexts
         /// The theme folder over the default theme: `--theme`, else book.yml's `theme` (relative
         /// to the folder that holds the content folder); nil for the default theme alone.
         public let theme: String?

@@ -82,7 +82,7 @@ struct Check: ParsableCommand {
         keptUntilExit.append(checked)
         let color = format == .human && colorOutput()
         verbosity.stages(checked.times)
-        FileHandle.standardOutput.write(Data(format.render(checked.report, sources: checked.sources, color: color,
+        FileHandle.standardOutput.write(Data(format.render(checked.report, sources: { checked.sources[$0] }, color: color,
                                                            summary: !verbosity.quiet).utf8))
         if checked.report.exitCode != 0 { throw ExitCode(checked.report.exitCode) }
     }
@@ -127,7 +127,7 @@ struct Build: ParsableCommand {
         let report = built.checked.report
         let color = colorOutput()
         // The diagnostics as `check` prints them, without its report and summary.
-        let problems = HumanFormatter(color: color).format(report, sources: built.checked.sources, summary: false)
+        let problems = HumanFormatter(color: color).format(report, sources: { built.checked.sources[$0] }, summary: false)
         FileHandle.standardOutput.write(Data(problems.utf8))
         if report.errors > 0 {
             print("build failed: \(report.errors) error\(report.errors == 1 ? "" : "s"); nothing was written, \(output) is unchanged")
@@ -172,7 +172,7 @@ struct Serve: ParsableCommand {
         let color = colorOutput()
         @Sendable func report(_ outcome: PreviewSession.Outcome, changed: [String]) {
             if let checked = outcome.checked {
-                let problems = HumanFormatter(color: color).format(checked.report, sources: checked.sources, summary: false)
+                let problems = HumanFormatter(color: color).format(checked.report, sources: { checked.sources[$0] }, summary: false)
                 if outcome.errors > 0 || !quiet { FileHandle.standardOutput.write(Data(problems.utf8)) }
             } else if let failure = outcome.failure {
                 print("servicebook: error: \(failure)")
@@ -311,7 +311,7 @@ struct AuditsCommand: ParsableCommand {
             let color = colorOutput()
             let errors = CheckReport(diagnostics: checked.report.diagnostics.filter { $0.severity == .error }, completeness: [],
                                      files: checked.report.files, content: checked.report.content, strict: false)
-            FileHandle.standardError.write(Data(HumanFormatter(color: color).format(errors, sources: checked.sources, summary: false).utf8))
+            FileHandle.standardError.write(Data(HumanFormatter(color: color).format(errors, sources: { checked.sources[$0] }, summary: false).utf8))
             FileHandle.standardError.write(Data("audits: the book has \(checked.report.errors) error\(checked.report.errors == 1 ? "" : "s"): fix them first (servicebook check)\n".utf8))
             throw ExitCode(1)
         }
@@ -355,7 +355,7 @@ struct Report: ParsableCommand {
         let built = try orExit { try Pipeline.build(content: content.content, output: output, theme: theme.theme, staff: true) }
         verbosity.stages(built.times)
         let report = built.checked.report
-        FileHandle.standardOutput.write(Data(HumanFormatter(color: colorOutput()).format(report, sources: built.checked.sources, summary: false).utf8))
+        FileHandle.standardOutput.write(Data(HumanFormatter(color: colorOutput()).format(report, sources: { built.checked.sources[$0] }, summary: false).utf8))
         if report.errors > 0 {
             print("report failed: \(report.errors) error\(report.errors == 1 ? "" : "s"); nothing was written, \(output) is unchanged")
             throw ExitCode(1)
