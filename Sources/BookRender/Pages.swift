@@ -78,7 +78,7 @@ extension SiteRenderer {
     func entityContext(_ entity: Entity) -> [String: Any] {
         var c: [String: Any] = [
             "kind": entity.kind.rawValue, "kindLabel": kindLabel(entity.kind), "title": entity.title,
-            "body": bodies.html(entity).first ?? "",
+            "body": bodies.html(entity, .page),
         ]
         if let summary = entity.summary, !summary.isEmpty { c["summary"] = summary }
         if let badge = changeBadge(entity.key) { c["changeBadge"] = badge }
@@ -487,7 +487,7 @@ extension SiteRenderer {
         return ["title": part.title, "index": Paths.relative("print.html", depth: 1),
                 "entities": entities.map { entity -> [String: Any] in
                     var c: [String: Any] = ["anchor": Paths.printAnchor(entity.key), "title": entity.title,
-                                            "body": bodies.html(entity)[1]]
+                                            "body": bodies.html(entity, .print)]
                     if let summary = entity.summary, !summary.isEmpty { c["summary"] = summary }
                     switch entity.details {
                     case .step(let step):

@@ -107,30 +107,54 @@ final class CollationCache: Sendable {
 /// Entity bodies as HTML, each rendered once, when first asked for: for its own page, for the
 /// print page, and (scripts) for the pages that embed it.
 final class BodyStore: Sendable {
+    /// What a body is rendered for: its own page, a printable part, or (a script's) inside
+    /// another page.
+    enum Use: Int {
+        case page = 0, print = 1, embedded = 2
+    }
+
     private let renderer: BodyRenderer
     private let cache: RenderCache?
-    private let done = Mutex<[EntityKey: [String]]>([:])
+    /// Each entity's body in each style, until it is used (in `build`) or for good (`serve`).
+    private let done = Mutex<[EntityKey: [String?]]>([:])
     private let glossary: Fingerprint
+    /// Whether a style is forgotten once used (`build`: each page is rendered once, and a body
+    /// is used by its own page and its printable part; a script's embedded style is kept).
+    private let forgets: Bool
 
     /// - Parameter glossary: `Fingerprint.glossary(book)`, when there is a cache.
     init(renderer: BodyRenderer, cache: RenderCache?, glossary: Fingerprint = Fingerprint()) {
         self.renderer = renderer
         self.cache = cache
         self.glossary = glossary
+        forgets = cache == nil
     }
 
-    func html(_ entity: Entity) -> [String] {
-        if let known = done.withLock({ $0[entity.key] }) { return known }
-        let html = make(entity)
-        done.withLock { $0[entity.key] = html }
-        return html
+    /// The entity's body for `use`. All its styles come from one parse: the others are kept
+    /// until they are used.
+    func html(_ entity: Entity, _ use: Use) -> String {
+        let style = entity.kind == .script || use != .embedded ? use.rawValue : Use.page.rawValue
+        let forget = forgets && use != .embedded
+        let known = done.withLock { done -> String? in
+            guard let html = done[entity.key]?[style] else { return nil }
+            if forget { done[entity.key]![style] = nil }
+            return html
+        }
+        if let known { return known }
+        let made = make(entity)
+        done.withLock { done in
+            var kept = done[entity.key] ?? made.map { _ in nil }
+            for (i, html) in made.enumerated() where kept[i] == nil && !(forget && i == style) { kept[i] = html }
+            done[entity.key] = kept
+        }
+        return made[style]
     }
 
     /// Renders every body not rendered yet, on every core.
     func renderAll(_ entities: [Entity]) {
         let missing = done.withLock { done in entities.filter { done[$0.key] == nil } }
         let made = missing.parallelMap(make)
-        done.withLock { done in for (entity, html) in zip(missing, made) { done[entity.key] = html } }
+        done.withLock { done in for (entity, html) in zip(missing, made) where done[entity.key] == nil { done[entity.key] = html } }
     }
 
     private func make(_ entity: Entity) -> [String] {

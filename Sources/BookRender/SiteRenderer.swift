@@ -354,7 +354,7 @@ public struct SiteRenderer: @unchecked Sendable {
         let list = phrases(script.script)
         c["phrases"] = list
         c["hasPhrases"] = !list.isEmpty
-        c["body"] = bodies.html(script).last ?? ""
+        c["body"] = bodies.html(script, .embedded)
         return c
     }
 

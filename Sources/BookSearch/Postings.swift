@@ -39,7 +39,7 @@ extension SearchIndex {
     /// The words of every page and of every worker (`analyze`).
     struct Analysis {
         var pages: [PageWords]
-        let vocabularies: [Vocabulary]
+        var vocabularies: [Vocabulary]
     }
 
     /// The postings of analysed pages; each page's words are released once read.
@@ -142,57 +142,73 @@ extension SearchIndex {
         return Postings(stems: stems, forms: forms, postings: postings, counts: counts)
     }
 
-    /// The words of every page, on every core: each worker has its stemmer and its vocabulary.
-    static func analyze(_ documents: [SearchDocument]) -> Analysis {
-        let count = documents.count
-        let workers = max(1, min(count, ProcessInfo.processInfo.activeProcessorCount * 4))
-        // Worker w reads pages w, w + workers, w + 2 · workers, ...
-        let work = Parallel.map(count: workers) { worker -> (pages: [PageWords], vocabulary: Vocabulary) in
-            let stemmer = Stemmer()
-            var vocabulary = Vocabulary()
+    /// A worker reading pages, across the batches of one index: its stemmer, the words it met
+    /// (each once, with its id and stem) and its buffers. Used by one thread at a time.
+    final class Reader: @unchecked Sendable {
+        let stemmer = Stemmer()
+        var vocabulary = Vocabulary()
+        var ids: [WordKey: Int32] = [:]
+        var lastPage: [Int] = [], slot: [Int32] = []
+        /// A page's words are gathered here, then kept in an array of their exact size.
+        var scratch: [(local: Int32, counts: SIMD4<UInt16>)] = []
+    }
+
+    /// The readers for a book of `count` pages: page i is read by reader i mod their number.
+    static func readers(for count: Int) -> [Reader] {
+        (0..<max(1, min(count, ProcessInfo.processInfo.activeProcessorCount * 4))).map { _ in Reader() }
+    }
+
+    /// The words of pages `first ..< first + documents.count`, on every core.
+    static func analyze(_ documents: [SearchDocument], first: Int, readers: [Reader]) -> [PageWords] {
+        let workers = readers.count, end = first + documents.count
+        let work = Parallel.map(count: workers) { worker -> [PageWords] in
+            let reader = readers[worker]
             var pages: [PageWords] = []
-            var ids: [WordKey: Int32] = [:]
-            var lastPage: [Int] = [], slot: [Int32] = []
-            // A page's words are gathered here, then kept in an array of their exact size.
-            var scratch: [(local: Int32, counts: SIMD4<UInt16>)] = []
-            for i in stride(from: worker, to: count, by: workers) {
+            var i = first + (worker - first % workers + workers) % workers
+            while i < end {
                 var page = PageWords()
                 page.worker = worker
-                scratch.removeAll(keepingCapacity: true)
-                for (f, text) in documents[i].fields.enumerated() {
+                reader.scratch.removeAll(keepingCapacity: true)
+                for (f, text) in documents[i - first].fields.enumerated() {
                     var length: Int32 = 0
                     SearchText.eachWord(text) { word in
                         length += 1
                         let key = WordKey(bytes: Array(word))
                         let id: Int32
-                        if let known = ids[key] { id = known } else {
-                            id = Int32(vocabulary.words.count)
-                            ids[key] = id
-                            vocabulary.words.append(String(decoding: word, as: UTF8.self))
-                            vocabulary.stems.append(stemmer.stem(bytes: word))
-                            lastPage.append(-1)
-                            slot.append(0)
+                        if let known = reader.ids[key] { id = known } else {
+                            id = Int32(reader.vocabulary.words.count)
+                            reader.ids[key] = id
+                            reader.vocabulary.words.append(String(decoding: word, as: UTF8.self))
+                            reader.vocabulary.stems.append(reader.stemmer.stem(bytes: word))
+                            reader.lastPage.append(-1)
+                            reader.slot.append(0)
                         }
-                        if lastPage[Int(id)] != i {
-                            lastPage[Int(id)] = i
-                            slot[Int(id)] = Int32(scratch.count)
-                            scratch.append((id, SIMD4<UInt16>()))
+                        if reader.lastPage[Int(id)] != i {
+                            reader.lastPage[Int(id)] = i
+                            reader.slot[Int(id)] = Int32(reader.scratch.count)
+                            reader.scratch.append((id, SIMD4<UInt16>()))
                         }
-                        let at = Int(slot[Int(id)])
-                        if scratch[at].counts[f] < UInt16.max { scratch[at].counts[f] += 1 }
+                        let at = Int(reader.slot[Int(id)])
+                        if reader.scratch[at].counts[f] < UInt16.max { reader.scratch[at].counts[f] += 1 }
                     }
                     page.lengths[f] = length
                 }
+                let scratch = reader.scratch
                 page.forms = Array(unsafeUninitializedCapacity: scratch.count) { buffer, initialized in
                     _ = buffer.initialize(from: scratch)
                     initialized = scratch.count
                 }
                 pages.append(page)
+                i += workers
             }
-            return (pages, vocabulary)
+            return pages
         }
-        let pages = (0..<count).map { i in work[i % workers].pages[i / workers] }
-        return Analysis(pages: pages, vocabularies: work.map(\.vocabulary))
+        var next = [Int](repeating: 0, count: workers)
+        return (first..<end).map { i in
+            let w = i % workers
+            defer { next[w] += 1 }
+            return work[w][next[w]]
+        }
     }
 
     /// Numbers in postings are variable-length, in base 32, written with the 64 URL-safe

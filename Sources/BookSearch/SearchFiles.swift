@@ -45,9 +45,10 @@ extension SearchIndex {
 
     /// Each page's file: its JSON, zlib-compressed and in base64 (the browser inflates it with
     /// DecompressionStream): a third of the size.
-    static func pageFiles(_ documents: [SearchDocument], cache: SearchCache?) -> [File] {
-        documents.indices.parallelMap { n -> File in
-            let document = documents[n]
+    /// The page files of pages `first ..< first + documents.count`.
+    static func pageFiles(_ documents: [SearchDocument], first: Int = 0, cache: SearchCache?) -> [File] {
+        documents.indices.parallelMap { i -> File in
+            let document = documents[i], n = first + i
             var out: [UInt8] = []
             out.reserveCapacity(document.text.utf8.count + 256)
             out += Array("{\"u\":".utf8)

@@ -28,6 +28,8 @@ public enum SearchIndex {
     /// Postings longer than this (characters) get a file of their own.
     public static let inlinePostings = 1024
     public static let format = 3
+    /// Pages read at a time.
+    public static let batch = 8192
 
     public struct File: Sendable {
         public let path: String
@@ -37,17 +39,23 @@ public enum SearchIndex {
     /// Every search file of `book`, sorted by path; identical for identical books.
     /// - Parameter cache: what an earlier build of the same book computed (`serve`): the
     ///   compressed files of unchanged pages are taken from it.
-    public static func build(_ book: Book, cache: SearchCache? = nil) -> [File] {
+    /// - Parameter batch: how many pages are read at a time (their texts are held meanwhile).
+    public static func build(_ book: Book, cache: SearchCache? = nil, batch: Int = SearchIndex.batch) -> [File] {
         let entities = Kind.allCases.flatMap { book.all($0) }.sorted { $0.key.pagePath < $1.key.pagePath }
         cache?.begin()
-        // The pages' texts are the largest part: they are read for the words and the page files,
-        // then dropped before the postings are made (at 100,000 pages, 370 MB of text).
-        var analysis: Analysis, pages: [File]
-        do {
-            let documents = entities.parallelMap { entity in SearchDocument(entity, in: book) }
-            analysis = analyze(documents)
-            pages = pageFiles(documents, cache: cache)
+        // The pages' texts are the largest part: they are made, read for their words and page
+        // files, and dropped a batch at a time (at 100,000 pages, 370 MB of text in all).
+        let readers = readers(for: entities.count)
+        var words: [PageWords] = [], pages: [File] = []
+        words.reserveCapacity(entities.count)
+        pages.reserveCapacity(entities.count)
+        for start in stride(from: 0, to: entities.count, by: max(1, batch)) {
+            let documents = entities[start..<min(start + batch, entities.count)].parallelMap { SearchDocument($0, in: book) }
+            words += analyze(documents, first: start, readers: readers)
+            pages += pageFiles(documents, first: start, cache: cache)
         }
+        var analysis = Analysis(pages: words, vocabularies: readers.map(\.vocabulary))
+        words = []
         let (shards, keys) = vocabularyFiles(postings(&analysis))
         cache?.commit()
         let manifest = "__sb(\"m\",\"\",{\"v\":\(format),\"n\":\(entities.count),\"kinds\":"

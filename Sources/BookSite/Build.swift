@@ -40,10 +40,8 @@ extension Pipeline {
         let site = try self.site(checked, staff: staff, since: since)
         times.mark("search")
         progress("rendering")
-        site.pages.renderBodies()
-        times.mark("bodies")
         let paths = try site.paths()
-        try OutputWriter.write(site, paths: paths, to: output)
+        try OutputWriter.write(site, paths: site.renderOrder(paths), to: output)
         times.mark("pages")
         return Built(checked: checked, pages: paths.filter { $0.hasSuffix(".html") }.count, files: paths.count,
                      seconds: Date().timeIntervalSince(start), times: times)

@@ -51,7 +51,7 @@ public enum OutputWriter {
         let all = paths + [marker]
         func bytes(_ path: String) throws -> [UInt8] {
             if path == marker { return markerText }
-            guard let bytes = try site.file(path) else { throw ServicebookError(.render, path: path, "the site has no file \(path)") }
+            guard let bytes = try site.file(path, once: true) else { throw ServicebookError(.render, path: path, "the site has no file \(path)") }
             return bytes
         }
         let spare = "\(parent)/.\(name).spare"

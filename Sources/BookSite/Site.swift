@@ -4,6 +4,7 @@ import BookModel
 import BookRender
 import BookSearch
 import Foundation
+import Synchronization
 
 /// A built site: every file of it by path, with its bytes when asked for. The pages and the
 /// theme's assets (`LazySite`, rendered on demand), the search index's files, and the files the
@@ -12,25 +13,42 @@ import Foundation
 public struct Site: Sendable {
     let pages: LazySite
     /// The search index's files by path; empty until `serve` has built the index.
-    let search: [String: [UInt8]]
+    let search: SearchFiles
     /// The files bodies link to: their path in the site (`files/…`) → their path on disk.
     let linked: [String: String]
+
+    init(pages: LazySite, search: [String: [UInt8]], linked: [String: String]) {
+        self.init(pages: pages, search: SearchFiles(search), linked: linked)
+    }
+
+    init(pages: LazySite, search: SearchFiles, linked: [String: String]) {
+        self.pages = pages
+        self.search = search
+        self.linked = linked
+    }
 
     /// Every path of the site, sorted.
     /// - Throws: `ServicebookError` when two pages would have the same path.
     public func paths() throws -> [String] {
-        (try pages.paths() + search.keys + linked.keys).sorted()
+        (try pages.paths() + search.paths + linked.keys).sorted()
+    }
+
+    /// `paths` in the order a build renders them (`LazySite.renderOrder`): the search files first.
+    public func renderOrder(_ paths: [String]) -> [String] {
+        paths.filter(search.paths.contains) + pages.renderOrder(paths.filter { !search.paths.contains($0) })
     }
 
     public func contains(_ path: String) -> Bool {
-        search[path] != nil || linked[path] != nil || pages.contains(path)
+        search.paths.contains(path) || linked[path] != nil || pages.contains(path)
     }
 
     /// The file at `path` (rendered now if it is a page), or nil when the site has none there.
+    /// - Parameter once: the caller asks once for each file (`build` writing it): a search
+    ///   file is let go once given (at 100,000 pages they are 165 MB).
     /// - Throws: `ServicebookError` when the theme cannot render the page, or a linked file
     ///   cannot be read.
-    public func file(_ path: String) throws -> [UInt8]? {
-        if let bytes = search[path] { return bytes }
+    public func file(_ path: String, once: Bool = false) throws -> [UInt8]? {
+        if let bytes = search.bytes(path, forget: once) { return bytes }
         if let source = linked[path] {
             guard let bytes = Files.read(source) else {
                 throw ServicebookError(.write, path: source, "cannot read \(source): \(Files.lastError)")
@@ -43,6 +61,27 @@ public struct Site: Sendable {
     /// The same site with another search index (`serve` builds it after the pages).
     public func with(search files: [String: [UInt8]]) -> Site {
         Site(pages: pages, search: files, linked: linked)
+    }
+
+    /// The same site with the search index of `other` (`serve`, until the new one is built).
+    func with(searchOf other: Site?) -> Site {
+        Site(pages: pages, search: other?.search ?? SearchFiles([:]), linked: linked)
+    }
+}
+
+/// The search index's files, by path.
+final class SearchFiles: Sendable {
+    let paths: Set<String>
+    private let files: Mutex<[String: [UInt8]]>
+
+    init(_ files: [String: [UInt8]]) {
+        paths = Set(files.keys)
+        self.files = Mutex(files)
+    }
+
+    func bytes(_ path: String, forget: Bool) -> [UInt8]? {
+        guard paths.contains(path) else { return nil }
+        return files.withLock { files in forget ? files.removeValue(forKey: path) : files[path] }
     }
 }
 

@@ -86,6 +86,19 @@ struct SearchTests {
         #expect((call["x"] as? String)?.contains("Ответить на звонок.") == true)
     }
 
+    @Test("the index read in batches of pages is the index read at once, byte for byte")
+    func batches() throws {
+        let book = try TestBook()
+        let checked = try book.check()
+        let whole = SearchIndex.build(checked.book, batch: Int.max)
+        #expect(whole.count > 20)
+        for batch in [1, 3, 7, 64] {
+            let parts = SearchIndex.build(checked.book, batch: batch)
+            #expect(parts.map(\.path) == whole.map(\.path), "batch \(batch)")
+            #expect(parts.map(\.bytes) == whole.map(\.bytes), "batch \(batch)")
+        }
+    }
+
     @Test("hostile text stays data: search files parse as JSON, give back the text, and hold no markup")
     func hostile() throws {
         let evil = "</script><script>alert(1)</script>\\\" onload=\\\"x\u{202E}\u{2028}&"

@@ -87,7 +87,7 @@ public final class PreviewSession: Sendable {
     private func publish(_ site: Site, checked: Pipeline.Checked, later: Bool) {
         let generation = state.withLock { state -> Int in
             state.generation += 1
-            state.site = site.with(search: state.site?.search ?? [:])
+            state.site = site.with(searchOf: state.site)
             state.checked = checked
             state.pendingSearch?.cancel()
             return state.generation
