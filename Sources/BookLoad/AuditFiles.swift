@@ -97,18 +97,38 @@ extension ContentLoader {
     /// The parsed values of a record starting at line `line`, each with the line and column
     /// (in characters) where it is written: found by walking the record's text beside the
     /// values (a quoted value takes its quotes, and doubled quotes inside, more).
+    /// Whether each scalar of `text` is a grapheme of its own: ASCII and two-byte scalars outside
+    /// the combining marks (U+0300–U+036F, U+0483–U+0489), so that a column in scalars is a
+    /// column in characters. Longer scalars (emoji, joiners, other scripts' marks) say no.
+    static func standalone(_ text: Substring.UTF8View) -> Bool {
+        var previous: UInt8 = 0
+        for byte in text {
+            switch byte {
+            case 0x00..<0x80: break
+            case 0x80..<0xC0:                                    // a continuation byte
+                if previous == 0xD2 && (0x83...0x89).contains(byte) { return false }
+            case 0xC2...0xCB, 0xCE...0xD3: break
+            default: return false
+            }
+            previous = byte
+        }
+        return true
+    }
+
     static func cells(_ values: [String], lines: [Substring], from line: Int, delimiter: Character) -> [AuditTable.Cell] {
-        // A row of ASCII on one line (the common case): bytes are characters.
-        if line - 1 < lines.count, lines[line - 1].utf8.allSatisfy({ $0 < 0x80 }),
-           values.allSatisfy({ $0.utf8.allSatisfy { $0 < 0x80 && $0 != 0x0A } }) {
+        // A row on one line whose every scalar is a character of its own (ASCII, Latin, Greek,
+        // Cyrillic: the common case) is walked on bytes, counting scalars.
+        if line - 1 < lines.count, values.allSatisfy({ !$0.utf8.contains(0x0A) }), standalone(lines[line - 1].utf8) {
             let bytes = Array(lines[line - 1].utf8), delimiter = UInt8(delimiter.asciiValue ?? 0)
-            var out: [AuditTable.Cell] = [], column = 0
+            var out: [AuditTable.Cell] = [], at = 0, column = 0
             out.reserveCapacity(values.count)
             for value in values {
                 out.append(AuditTable.Cell(text: value, line: line, column: column + 1))
-                let quoted = column < bytes.count && bytes[column] == 0x22
-                column += quoted ? 2 + value.utf8.count + value.utf8.reduce(0) { $0 + ($1 == 0x22 ? 1 : 0) } : value.utf8.count
-                if column < bytes.count, bytes[column] == delimiter { column += 1 }
+                let quoted = at < bytes.count && bytes[at] == 0x22
+                let quotes = quoted ? 2 + value.utf8.reduce(0) { $0 + ($1 == 0x22 ? 1 : 0) } : 0
+                at += value.utf8.count + quotes
+                column += value.unicodeScalars.count + quotes
+                if at < bytes.count, bytes[at] == delimiter { at += 1; column += 1 }
             }
             return out
         }
