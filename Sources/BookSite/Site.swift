@@ -99,6 +99,13 @@ extension Pipeline {
     ///   `previous_edition`, if any.
     public static func site(_ checked: Checked, search: Bool = true, staff: Bool = false, since: String? = nil,
                             cache: BuildCache? = nil) throws -> Site {
+        // The search index is built on the other cores while the renderer plans the site (both
+        // only read the checked book): most of the planning (the audits' scores, the pages'
+        // plans) runs on one core.
+        let index = Mutex<[String: [UInt8]]>([:])
+        let indexing = DispatchGroup()
+        if search { DispatchQueue.global().async(group: indexing) { index.withLock { $0 = searchFiles(checked, cache: cache) } } }
+        defer { indexing.wait() }
         let theme = try cache?.render.theme(checked.theme) ?? Theme(overrides: checked.theme)
         let changes = try self.changes(checked, since: since, cache: cache)
         let root = checked.root
@@ -114,8 +121,9 @@ extension Pipeline {
             }, audits: checked.audits, staffPages: staff, changes: changes, cache: cache?.render)
         var linked: [String: String] = [:]
         for asset in linkedAssets(checked.book) { linked["files/" + asset] = root.file(asset) }
-        return Site(pages: LazySite(renderer, keepsPages: cache != nil),
-                    search: search ? searchFiles(checked, cache: cache) : [:], linked: linked)
+        let pages = LazySite(renderer, keepsPages: cache != nil)
+        indexing.wait()
+        return Site(pages: pages, search: index.withLock { $0 }, linked: linked)
     }
 
     /// The search stage alone: the index files of a checked book, by path.
