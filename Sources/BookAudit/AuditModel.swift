@@ -363,76 +363,80 @@ public enum AuditModel {
                 suggestion: "the header row names the columns: visit, date, journey, department, employee, auditor, nps, then one column per check (standard/check)"))
         }
         guard column["visit"] != nil else { return ([], diagnostics, unknownColumns) }
-        var visits: [Visit] = []
-        for row in table.rows {
-            guard let first = row.first else { continue }
-            func cell(_ name: String) -> AuditTable.Cell? {
-                guard let i = column[name], i < row.count else { return nil }
-                let cell = row[i]
-                return cell.text.trimmingSpaces.isEmpty ? nil : cell
-            }
-            let rowAt = at(first)
-            if row.count != table.header.count {
-                diagnostics.append(Diagnostic(.invalidCSV, at: SourceLocation(file: table.displayPath, line: first.line, column: 1),
-                    "this row has \(row.count) cell\(row.count == 1 ? "" : "s"), the header \(table.header.count)",
-                    suggestion: "a value with the separator in it must be in double quotes"))
-            }
-            guard let id = cell("visit") else {
-                diagnostics.append(Diagnostic(.missingField, at: rowAt, "the row has no visit id (column \"visit\")"))
-                continue
-            }
-            var date: Day?
-            if let text = cell("date") {
-                date = Day(text.text.trimmingSpaces)
-                if date == nil {
-                    diagnostics.append(Diagnostic(.invalidValue, at: at(text), "\"\(text.text)\" is not a date in the form YYYY-MM-DD"))
+        // Rows decode on their own: in parallel, in chunks, their order kept.
+        let parts = Parallel.chunks(of: table.rows.count, size: 512) { [column, checks] range -> ([Visit], [Diagnostic]) in
+            var visits: [Visit] = [], diagnostics: [Diagnostic] = []
+            for row in table.rows[range] {
+                guard let first = row.first else { continue }
+                func cell(_ name: String) -> AuditTable.Cell? {
+                    guard let i = column[name], i < row.count else { return nil }
+                    let cell = row[i]
+                    return cell.text.trimmingSpaces.isEmpty ? nil : cell
                 }
-            } else {
-                diagnostics.append(Diagnostic(.missingField, at: at(id), "visit \"\(id.text)\" has no date"))
-            }
-            func written(_ name: String) -> Written? {
-                cell(name).map { Written(text: $0.text.trimmingSpaces, location: at($0)) }
-            }
-            let journey = written("journey"), department = written("department")
-            if journey == nil { diagnostics.append(Diagnostic(.missingField, at: at(id), "visit \"\(id.text)\" has no journey")) }
-            if department == nil { diagnostics.append(Diagnostic(.missingField, at: at(id), "visit \"\(id.text)\" has no department")) }
-            var employees: [Written] = []
-            if let cell = cell("employee") {
-                // Several employees: separated by commas, semicolons, "+" or spaces.
-                var offset = 0
-                for part in cell.text.split(omittingEmptySubsequences: false, whereSeparator: { ",;+ ".contains($0) }) {
-                    if !part.isEmpty {
-                        employees.append(Written(text: String(part), location: SourceLocation(file: table.displayPath, line: cell.line,
-                                                                                              column: cell.column + offset, length: part.count)))
-                    }
-                    offset += part.count + 1
+                let rowAt = at(first)
+                if row.count != table.header.count {
+                    diagnostics.append(Diagnostic(.invalidCSV, at: SourceLocation(file: table.displayPath, line: first.line, column: 1),
+                        "this row has \(row.count) cell\(row.count == 1 ? "" : "s"), the header \(table.header.count)",
+                        suggestion: "a value with the separator in it must be in double quotes"))
                 }
-            }
-            var nps: Int?
-            if let cell = cell("nps") {
-                if let n = Int(cell.text.trimmingSpaces), (0...10).contains(n) {
-                    nps = n
-                } else {
-                    diagnostics.append(Diagnostic(.invalidValue, at: at(cell), "nps must be a whole number from 0 to 10, not \"\(cell.text)\""))
-                }
-            }
-            var answers: [(check: Written, answer: Answer)] = []
-            for (index, check) in checks where index < row.count {
-                let value = row[index]
-                let text = value.text.trimmingSpaces
-                guard !text.isEmpty else { continue }
-                guard let answer = Answer(text, csv: true) else {
-                    diagnostics.append(Diagnostic(.invalidValue, at: at(value),
-                        "\"\(text)\" is not an answer to \(check.text): answer yes, no or na (да, нет, н/п; 1, 0, -)"))
+                guard let id = cell("visit") else {
+                    diagnostics.append(Diagnostic(.missingField, at: rowAt, "the row has no visit id (column \"visit\")"))
                     continue
                 }
-                answers.append((Written(text: check.text, location: at(value)), answer))
+                var date: Day?
+                if let text = cell("date") {
+                    date = Day(text.text.trimmingSpaces)
+                    if date == nil {
+                        diagnostics.append(Diagnostic(.invalidValue, at: at(text), "\"\(text.text)\" is not a date in the form YYYY-MM-DD"))
+                    }
+                } else {
+                    diagnostics.append(Diagnostic(.missingField, at: at(id), "visit \"\(id.text)\" has no date"))
+                }
+                func written(_ name: String) -> Written? {
+                    cell(name).map { Written(text: $0.text.trimmingSpaces, location: at($0)) }
+                }
+                let journey = written("journey"), department = written("department")
+                if journey == nil { diagnostics.append(Diagnostic(.missingField, at: at(id), "visit \"\(id.text)\" has no journey")) }
+                if department == nil { diagnostics.append(Diagnostic(.missingField, at: at(id), "visit \"\(id.text)\" has no department")) }
+                var employees: [Written] = []
+                if let cell = cell("employee") {
+                    // Several employees: separated by commas, semicolons, "+" or spaces.
+                    var offset = 0
+                    for part in cell.text.split(omittingEmptySubsequences: false, whereSeparator: { ",;+ ".contains($0) }) {
+                        if !part.isEmpty {
+                            employees.append(Written(text: String(part), location: SourceLocation(file: table.displayPath, line: cell.line,
+                                                                                                  column: cell.column + offset, length: part.count)))
+                        }
+                        offset += part.count + 1
+                    }
+                }
+                var nps: Int?
+                if let cell = cell("nps") {
+                    if let n = Int(cell.text.trimmingSpaces), (0...10).contains(n) {
+                        nps = n
+                    } else {
+                        diagnostics.append(Diagnostic(.invalidValue, at: at(cell), "nps must be a whole number from 0 to 10, not \"\(cell.text)\""))
+                    }
+                }
+                var answers: [(check: Written, answer: Answer)] = []
+                for (index, check) in checks where index < row.count {
+                    let value = row[index]
+                    let text = value.text.trimmingSpaces
+                    guard !text.isEmpty else { continue }
+                    guard let answer = Answer(text, csv: true) else {
+                        diagnostics.append(Diagnostic(.invalidValue, at: at(value),
+                            "\"\(text)\" is not an answer to \(check.text): answer yes, no or na (да, нет, н/п; 1, 0, -)"))
+                        continue
+                    }
+                    answers.append((Written(text: check.text, location: at(value)), answer))
+                }
+                visits.append(Visit(id: id.text.trimmingSpaces, location: rowAt, isRow: true, date: date,
+                                    dateLocation: cell("date").map { at($0) }, journey: journey, department: department,
+                                    employees: employees, auditor: cell("auditor")?.text, channel: cell("channel")?.text, nps: nps,
+                                    answers: answers, notes: [], account: "", accountLine: 0))
             }
-            visits.append(Visit(id: id.text.trimmingSpaces, location: rowAt, isRow: true, date: date,
-                                dateLocation: cell("date").map { at($0) }, journey: journey, department: department,
-                                employees: employees, auditor: cell("auditor")?.text, channel: cell("channel")?.text, nps: nps,
-                                answers: answers, notes: [], account: "", accountLine: 0))
+            return (visits, diagnostics)
         }
-        return (visits, diagnostics, unknownColumns)
+        return (parts.flatMap(\.0), diagnostics + parts.flatMap(\.1), unknownColumns)
     }
 }
