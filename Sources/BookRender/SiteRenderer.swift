@@ -31,6 +31,19 @@ public struct WarningRow: Sendable {
     }
 }
 
+/// The audits scored for the handbook's quality section (nothing when there are no visits).
+public struct AuditScores: Sendable {
+    let quality: Quality?
+}
+
+extension SiteRenderer {
+    /// The scores of `audits` for the quality section: the longest part of planning the site
+    /// that runs on one core.
+    public static func scores(_ audits: Audits, book: Book) -> AuditScores {
+        AuditScores(quality: audits.scored.isEmpty ? nil : Quality(audits: audits, book: book))
+    }
+}
+
 /// A text value of a template context (see `SiteRenderer.prepared`).
 /// A parent without children: a name looked up inside a section on a text (`{{#summary}}…{{/summary}}`)
 /// goes on to the enclosing values at once, instead of through reflection on the text.
@@ -101,9 +114,11 @@ public struct SiteRenderer: @unchecked Sendable {
     ///   Markdown, link targets and glossary are unchanged are taken from it.
     /// - Parameter audits: the book's mystery-shopper visits: with some, the handbook has a
     ///   quality section, and pass rates on standard, step and checklist pages.
+    /// - Parameter scores: `SiteRenderer.scores(audits, book:)` computed beforehand (a build
+    ///   computes them beside the search index); nil computes them here.
     public init(book: Book, theme: Theme, contentName: String = "content", completeness: [CompletenessRow] = [],
-                warnings: @escaping @Sendable () -> [WarningRow] = { [] }, audits: Audits = .empty, staffPages: Bool = false,
-                changes: BookChanges? = nil, cache: RenderCache? = nil) throws {
+                warnings: @escaping @Sendable () -> [WarningRow] = { [] }, audits: Audits = .empty, scores: AuditScores? = nil,
+                staffPages: Bool = false, changes: BookChanges? = nil, cache: RenderCache? = nil) throws {
         self.staffPages = staffPages
         self.changes = changes
         generalStandardItems = book.index.generalStandards.compactMap { id in
@@ -112,7 +127,7 @@ public struct SiteRenderer: @unchecked Sendable {
             return (id, "<li><a href=\"\(url)\">\(SiteRenderer.escape(standard.title))</a></li>")
         }
         self.book = book
-        quality = audits.scored.isEmpty ? nil : Quality(audits: audits, book: book)
+        quality = (scores ?? SiteRenderer.scores(audits, book: book)).quality
         roster = audits.roster
         self.contentName = contentName
         self.theme = theme

@@ -99,13 +99,14 @@ extension Pipeline {
     ///   `previous_edition`, if any.
     public static func site(_ checked: Checked, search: Bool = true, staff: Bool = false, since: String? = nil,
                             cache: BuildCache? = nil) throws -> Site {
-        // The search index is built on the other cores while the renderer plans the site (both
-        // only read the checked book): most of the planning (the audits' scores, the pages'
-        // plans) runs on one core.
-        let index = Mutex<[String: [UInt8]]>([:])
-        let indexing = DispatchGroup()
-        if search { DispatchQueue.global().async(group: indexing) { index.withLock { $0 = searchFiles(checked, cache: cache) } } }
-        defer { indexing.wait() }
+        // The audits' scores (on one core) are computed beside the search index (on every core).
+        let scored = Mutex<AuditScores?>(nil)
+        let scoring = DispatchGroup()
+        if !checked.audits.scored.isEmpty {
+            DispatchQueue.global().async(group: scoring) { scored.withLock { $0 = SiteRenderer.scores(checked.audits, book: checked.book) } }
+        }
+        let index = search ? searchFiles(checked, cache: cache) : [:]
+        scoring.wait()
         let theme = try cache?.render.theme(checked.theme) ?? Theme(overrides: checked.theme)
         let changes = try self.changes(checked, since: since, cache: cache)
         let root = checked.root
@@ -118,12 +119,10 @@ extension Pipeline {
                     location.file = root.inSite(location.file)
                     return WarningRow(location: location.description, code: d.code.rawValue, message: d.message)
                 }
-            }, audits: checked.audits, staffPages: staff, changes: changes, cache: cache?.render)
+            }, audits: checked.audits, scores: scored.withLock { $0 }, staffPages: staff, changes: changes, cache: cache?.render)
         var linked: [String: String] = [:]
         for asset in linkedAssets(checked.book) { linked["files/" + asset] = root.file(asset) }
-        let pages = LazySite(renderer, keepsPages: cache != nil)
-        indexing.wait()
-        return Site(pages: pages, search: index.withLock { $0 }, linked: linked)
+        return Site(pages: LazySite(renderer, keepsPages: cache != nil), search: index, linked: linked)
     }
 
     /// The search stage alone: the index files of a checked book, by path.
