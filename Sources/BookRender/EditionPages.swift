@@ -136,8 +136,8 @@ extension SiteRenderer {
             let changed = sorted(book.all(.role)).filter { roleNews($0.id, changes) != nil }
             if !changed.isEmpty {
                 return ["title": s["sheets"] ?? "", "intro": s["sheetsIntro"] ?? "",
-                        "groups": [["title": s["sheetsFull"] ?? "", "items": items],
-                                   ["title": (s["changesSheets"] ?? "") + (book.config.edition.map { " " + $0 } ?? ""),
+                        "groups": [["heading": s["sheetsFull"] ?? "", "items": items],
+                                   ["heading": (s["changesSheets"] ?? "") + (book.config.edition.map { " " + $0 } ?? ""),
                                     "items": changed.map { item(Paths.relative(EditionPaths.changesSheet($0.id), depth: 1), $0.title) }]]]
             }
         }

@@ -48,11 +48,11 @@ extension SiteRenderer {
             for journey in book.all(.journey) {
                 for stage in journey.journey?.stages ?? [] {
                     let items = stage.steps.filter { book.entity(.step, $0.id) != nil }.map { link(EntityKey(.step, $0.id)) }
-                    groups.append(["title": "\(journey.title) › \(stage.title)", "items": items])
+                    groups.append(["heading": "\(journey.title) › \(stage.title)", "items": items])
                 }
             }
             let orphans = book.all(.step).filter { (book.index.placements[$0.id] ?? []).isEmpty }
-            if !orphans.isEmpty { groups.append(["title": s["none"] ?? "", "items": orphans.map { link($0.key) }]) }
+            if !orphans.isEmpty { groups.append(["heading": s["none"] ?? "", "items": orphans.map { link($0.key) }]) }
         case .term:
             // The glossary: in the book's collation order, under letters.
             var current: String?
@@ -60,13 +60,13 @@ extension SiteRenderer {
             for term in sorted(book.all(.term)) {
                 let letter = Collation.initial(term.title)
                 if letter != current, let current, !items.isEmpty {
-                    groups.append(["title": current, "id": "sb:letter-\(groups.count)", "items": items])
+                    groups.append(["heading": current, "id": "sb:letter-\(groups.count)", "items": items])
                     items = []
                 }
                 current = letter
                 items.append(link(term.key))
             }
-            if let current, !items.isEmpty { groups.append(["title": current, "id": "sb:letter-\(groups.count)", "items": items]) }
+            if let current, !items.isEmpty { groups.append(["heading": current, "id": "sb:letter-\(groups.count)", "items": items]) }
         case .page:
             groups.append(["items": book.all(.page).map { link($0.key) }])
         default:

@@ -431,14 +431,19 @@ public struct SiteRenderer: @unchecked Sendable {
             "<a href=\"\(Paths.relative(path, depth: depth))\">\(SiteRenderer.escape(title))</a>"
         }
         let journeys = book.all(.journey)
-        var out = "<h2>\(SiteRenderer.escape(s["journeys"] ?? ""))</h2>\n<ul>\n"
-        for journey in journeys.prefix(navJourneys) {
-            out += "<li>\(a(Paths.page(journey.key), journey.title))</li>\n"
+        var out = ""
+        // No heading over nothing: a book without journeys starts with its sections.
+        if !journeys.isEmpty {
+            out += "<h2>\(SiteRenderer.escape(s["journeys"] ?? ""))</h2>\n<ul>\n"
+            for journey in journeys.prefix(navJourneys) {
+                out += "<li>\(a(Paths.page(journey.key), journey.title))</li>\n"
+            }
+            if journeys.count > navJourneys {
+                out += "<li>\(a(Paths.index(.journey), "\(s["allJourneys"] ?? "") (\(journeys.count))"))</li>\n"
+            }
+            out += "</ul>\n"
         }
-        if journeys.count > navJourneys {
-            out += "<li>\(a(Paths.index(.journey), "\(s["allJourneys"] ?? "") (\(journeys.count))"))</li>\n"
-        }
-        out += "</ul>\n<h2>\(SiteRenderer.escape(s["sections"] ?? ""))</h2>\n<ul>\n"
+        out += "<h2>\(SiteRenderer.escape(s["sections"] ?? ""))</h2>\n<ul>\n"
         for kind in [Kind.situation, .role, .standard, .script, .step, .term, .page] where !book.all(kind).isEmpty {
             out += "<li>\(a(Paths.index(kind), s["index_\(kind.rawValue)"] ?? kind.folder))</li>\n"
         }

@@ -54,7 +54,7 @@ struct LinearPagesTests {
         #expect(site.brokenLinks().isEmpty, "\(site.brokenLinks())")
     }
 
-    @Test("a book without journeys: the matrix says so instead of showing an empty table")
+    @Test("a book without journeys: the matrix says so instead of showing an empty table, and the sidebar has no empty «Пути клиента»")
     func matrixWithoutJourneys() throws {
         let book = try TestBook(overriding: ["journeys/purchase.md": nil])
         try build(book)
@@ -62,6 +62,18 @@ struct LinearPagesTests {
         let index = try #require(site.files["matrix.html"])
         #expect(index.contains("В книге пока нет путей клиента"))
         #expect(!index.contains("<table"))
+        for (path, html) in site.files where path.hasSuffix(".html") {
+            #expect(!html.contains("<h2>Пути клиента</h2>"), "\(path)")
+            #expect(!html.contains("<ul>\n</ul>"), "\(path)")
+        }
+        let withJourneys = try TestBook()
+        try build(withJourneys)
+        let built = try BuiltSite(withJourneys.root.appendingPathComponent("site"))
+        #expect(try #require(built.files["index.html"]).contains("<h2>Пути клиента</h2>"))
+        // An index's list without a heading of its own does not take the page's title as one.
+        let roles = try #require(built.files["roles/index.html"])
+        #expect(roles.contains("<h1>Роли</h1>"))
+        #expect(!roles.contains("<h2>Роли</h2>"))
     }
 
     @Test("the printable book: an index of parts; chapters, each journey with its steps, each section; long sections split")
