@@ -1,6 +1,3 @@
-import BookIO
-import BookModel
-
 /// The text of each file a load read as text, by display path: for showing a diagnostic's line
 /// and for comparing editions. Read again from the disk when asked, decoded as the load decoded
 /// it: the loaded book keeps its documents' bodies, not every file's whole text as well (at
@@ -19,8 +16,7 @@ public struct SourceTexts: Sendable, Equatable {
 
     /// The file's text; nil when the load did not read it as text, or it can no longer be read.
     public subscript(display: String) -> String? {
-        guard let path = files[display], let bytes = Files.read(root.file(path)),
-              case .success(let text) = ContentLoader.decode(bytes, display: display) else { return nil }
-        return text
+        guard let path = files[display] else { return nil }
+        return try? ContentLoader.readText(root.file(path), display: display).get()
     }
 }

@@ -49,8 +49,9 @@ public enum SearchIndex {
         var words: [PageWords] = [], pages: [File] = []
         words.reserveCapacity(entities.count)
         pages.reserveCapacity(entities.count)
-        for start in stride(from: 0, to: entities.count, by: max(1, batch)) {
-            let documents = entities[start..<min(start + batch, entities.count)].parallelMap { SearchDocument($0, in: book) }
+        let size = max(1, batch)
+        for start in stride(from: 0, to: entities.count, by: size) {
+            let documents = entities[start..<start + min(size, entities.count - start)].parallelMap { SearchDocument($0, in: book) }
             words += analyze(documents, first: start, readers: readers)
             pages += pageFiles(documents, first: start, cache: cache)
         }
