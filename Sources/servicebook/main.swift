@@ -5,6 +5,7 @@ import BookCheck
 import BookLoad
 import BookModel
 import BookSite
+import CMimalloc
 import Foundation
 import Synchronization
 
@@ -32,6 +33,14 @@ func colorOutput() -> Bool {
     return isatty(STDOUT_FILENO) == 1 && (environment["NO_COLOR"] ?? "").isEmpty && environment["TERM"] != "dumb"
 }
 
+/// The allocator behind `malloc` in this process: mimalloc when linking put it before the C
+/// library (a pointer from `malloc` then lies in mimalloc's heap), else the C library's.
+func allocator() -> String {
+    let probe = malloc(16)
+    defer { free(probe) }
+    return mi_is_in_heap_region(probe) ? "mimalloc \(mi_version())" : "the C library's malloc"
+}
+
 /// --content, shared by every command that reads a book.
 struct ContentOption: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("The content folder.", valueName: "dir"))
@@ -53,7 +62,7 @@ struct Verbosity: ParsableArguments {
     var verbose = false
 
     func stages(_ times: StageTimes) {
-        if verbose { FileHandle.standardError.write(Data("timings: \(times)\n".utf8)) }
+        if verbose { FileHandle.standardError.write(Data("timings: \(times) (allocator: \(allocator()))\n".utf8)) }
     }
 }
 

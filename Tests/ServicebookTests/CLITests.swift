@@ -239,6 +239,9 @@ struct VerbosityTests {
         #expect(verbose.stderr.contains("timings: load "))
         #expect(verbose.stderr.contains("pages ") && verbose.stderr.contains("search "))
         #expect(verbose.stdout.hasPrefix("Built "))
+        // The command line's malloc is mimalloc's (a pointer from malloc lies in its heap), not
+        // glibc's: linked after the C library, or dropped by the linker, it would not be.
+        #expect(verbose.stderr.contains("(allocator: mimalloc "), "\(verbose.stderr)")
         try book.write("roles/manager.md", "---\ntitle: [\n---\n")
         let broken = try Executable.run(["check", "-q"], in: book.root)
         #expect(broken.status == 1)
