@@ -172,7 +172,7 @@ extension TermMatcher {
     /// The words of a text, folded: working memory for `matches`, reused from one text to the
     /// next (one per body being rendered; not shared between threads).
     struct Scratch {
-        struct Word {
+        struct Word: Equatable {
             /// The word's bytes in the text.
             let start: Int, end: Int
             /// Its folded bytes in `buffer`.
@@ -191,8 +191,9 @@ extension TermMatcher {
         func folded(_ word: Word) -> ArraySlice<UInt8> { buffer[word.foldedStart..<word.foldedEnd] }
 
         /// Splits `text` (valid UTF-8) into words: runs of letters and digits (`isWordScalar`),
-        /// each folded with `fold`.
-        mutating func scan(_ text: UnsafeBufferPointer<UInt8>) {
+        /// each folded with `fold`. (`fastPaths: false` is for the tests: the general path alone
+        /// must give the same words.)
+        mutating func scan(_ text: UnsafeBufferPointer<UInt8>, fastPaths: Bool = true) {
             words.removeAll(keepingCapacity: true)
             buffer.removeAll(keepingCapacity: true)
             var i = 0
@@ -221,7 +222,61 @@ extension TermMatcher {
                 Scratch.appendUTF8(scalar, to: &buffer)
                 for byte in buffer[before...] { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
             }
-            while i < text.count {
+            let count = text.count
+            while i < count {
+                // Fast paths, for nearly every byte of Russian and English text: ASCII, and the
+                // two-byte Cyrillic letters that `fold` maps without a table (А–я, Ё, ё). They do
+                // what the general path below does for them, without its closures.
+                let lead = text[i]
+                if !fastPaths {
+                    // The general path for every scalar.
+                } else if lead < 0x80 {
+                    let isUpper = lead &- 0x41 < 26
+                    if isUpper || lead &- 0x61 < 26 || lead &- 0x30 < 10 {
+                        let folded = isUpper ? lead + 0x20 : lead
+                        if start < 0 {
+                            start = i
+                            hash = 0xcbf2_9ce4_8422_2325
+                            simple = true
+                            foldedStart = buffer.count
+                            first = UInt32(folded)
+                        }
+                        buffer.append(folded)
+                        hash = (hash ^ UInt64(folded)) &* 0x100_0000_01b3
+                    } else if start >= 0 {
+                        if marked {
+                            endWord(at: i)
+                        } else {
+                            words.append(Word(start: start, end: i, foldedStart: foldedStart, foldedEnd: buffer.count,
+                                              hash: hash, firstScalar: first, isSimple: simple))
+                            start = -1
+                        }
+                    }
+                    i += 1
+                    continue
+                }
+                if fastPaths, lead == 0xD0 || lead == 0xD1, i + 1 < count, text[i + 1] & 0xC0 == 0x80 {
+                    let v = UInt32(lead & 0x1F) << 6 | UInt32(text[i + 1] & 0x3F)
+                    let folded: UInt32 = v >= 0x0410 && v <= 0x042F ? v + 0x20
+                        : v == 0x0401 || v == 0x0451 ? 0x0435
+                        : v >= 0x0430 && v <= 0x044F ? v : 0
+                    if folded != 0 {
+                        if start < 0 {
+                            start = i
+                            hash = 0xcbf2_9ce4_8422_2325
+                            simple = true
+                            foldedStart = buffer.count
+                            first = folded
+                        }
+                        let b0 = UInt8(truncatingIfNeeded: 0xC0 | folded >> 6), b1 = UInt8(truncatingIfNeeded: 0x80 | folded & 0x3F)
+                        buffer.append(b0)
+                        buffer.append(b1)
+                        hash = (hash ^ UInt64(b0)) &* 0x100_0000_01b3
+                        hash = (hash ^ UInt64(b1)) &* 0x100_0000_01b3
+                        i += 2
+                        continue
+                    }
+                }
                 let (scalar, length) = Scratch.decode(text, at: i)
                 if start >= 0, TermMatcher.isMark(scalar) {
                     marked = true                          // a combining mark continues a word
@@ -238,7 +293,7 @@ extension TermMatcher {
                 }
                 i += length
             }
-            if start >= 0 { endWord(at: text.count) }
+            if start >= 0 { endWord(at: count) }
         }
 
         /// Below U+0300 (no combining marks, nothing NFC changes) or a Cyrillic letter.
