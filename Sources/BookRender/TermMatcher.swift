@@ -30,7 +30,7 @@ struct TermMatcher: Sendable {
     /// Patterns whose first words are equal (as strings), longest first, then by term.
     private let groups: [[Pattern]]
     /// The simple first words of `groups`, by their bytes.
-    private let table: WordTable
+    private let table: ByteTable
     /// Every first word, as a string: for the words that are not simple.
     private let groupsByText: [String: Int]
     /// Whether some first word is not simple (then a simple word missing from `table` may still
@@ -75,13 +75,13 @@ struct TermMatcher: Sendable {
             patterns.sorted { $0.words.count != $1.words.count ? $0.words.count > $1.words.count : $0.term < $1.term }
         }
         self.groupsByText = groupsByText
-        var table = WordTable(capacity: patterns.count)
+        var table = ByteTable(capacity: patterns.count)
         var hasComplexFirstWords = false
         for (index, group) in self.groups.enumerated() {
             for pattern in group {
                 let first = pattern.words[0]
                 if first.isSimple {
-                    first.bytes.withUnsafeBufferPointer { table.insert($0, hash: TermMatcher.hash($0), group: index) }
+                    first.bytes.withUnsafeBufferPointer { table.insert($0, hash: ByteTable.hash($0), value: Int32(index)) }
                 } else {
                     hasComplexFirstWords = true
                 }
@@ -132,7 +132,7 @@ struct TermMatcher: Sendable {
     /// The group whose first word equals `word`, if any.
     private func group(of word: Scratch.Word, in scratch: Scratch) -> Int? {
         let folded = scratch.folded(word)
-        if word.isSimple, let group = table.find(folded, hash: word.hash) { return group }
+        if word.isSimple, let group = folded.withUnsafeBufferPointer({ table.find($0, hash: word.hash) }) { return Int(group) }
         guard !word.isSimple || hasComplexFirstWords, initials.contains(word.firstScalar) else { return nil }
         return groupsByText[String(decoding: folded, as: UTF8.self)]
     }
@@ -159,13 +159,6 @@ struct TermMatcher: Sendable {
         }
         return out
     }
-
-    /// FNV-1a, 64 bits.
-    static func hash(_ bytes: UnsafeBufferPointer<UInt8>) -> UInt64 {
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        for byte in bytes { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
-        return hash
-    }
 }
 
 extension TermMatcher {
@@ -177,7 +170,7 @@ extension TermMatcher {
             let start: Int, end: Int
             /// Its folded bytes in `buffer`.
             let foldedStart: Int, foldedEnd: Int
-            /// FNV-1a of the folded bytes.
+            /// FNV-1a of the folded bytes (`ByteTable.hash`, computed as they are folded).
             let hash: UInt64
             /// The first folded scalar.
             let firstScalar: UInt32
@@ -367,41 +360,5 @@ extension TermMatcher {
         } else if let s = Unicode.Scalar(v) {
             for lower in s.properties.lowercaseMapping.unicodeScalars { append(lower.value) }
         }
-    }
-}
-
-/// Words (byte strings) → group numbers: open addressing on a precomputed hash.
-struct WordTable: Sendable {
-    private var slots: [Int32]
-    private var entries: [(hash: UInt64, bytes: [UInt8], group: Int)] = []
-    private let mask: Int
-
-    init(capacity: Int) {
-        var size = 16
-        while size < capacity * 2 { size *= 2 }
-        slots = Array(repeating: -1, count: size)
-        mask = size - 1
-    }
-
-    /// Adds `bytes` → `group` unless `bytes` is there already.
-    mutating func insert(_ bytes: UnsafeBufferPointer<UInt8>, hash: UInt64, group: Int) {
-        var slot = Int(truncatingIfNeeded: hash) & mask
-        while slots[slot] >= 0 {
-            let entry = entries[Int(slots[slot])]
-            if entry.hash == hash && entry.bytes.elementsEqual(bytes) { return }
-            slot = (slot + 1) & mask
-        }
-        slots[slot] = Int32(entries.count)
-        entries.append((hash, Array(bytes), group))
-    }
-
-    func find(_ bytes: ArraySlice<UInt8>, hash: UInt64) -> Int? {
-        var slot = Int(truncatingIfNeeded: hash) & mask
-        while slots[slot] >= 0 {
-            let entry = entries[Int(slots[slot])]
-            if entry.hash == hash && entry.bytes.elementsEqual(bytes) { return entry.group }
-            slot = (slot + 1) & mask
-        }
-        return nil
     }
 }

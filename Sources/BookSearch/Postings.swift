@@ -20,13 +20,6 @@ extension SearchIndex {
         var stems: [String] = []
     }
 
-    /// A word as UTF-8, hashed as bytes (faster than a String's Unicode-aware hash).
-    struct WordKey: Hashable {
-        let bytes: [UInt8]
-        func hash(into hasher: inout Hasher) { bytes.withUnsafeBytes { hasher.combine(bytes: $0) } }
-        static func == (a: WordKey, b: WordKey) -> Bool { a.bytes == b.bytes }
-    }
-
     /// Every stem of the book with its forms (the most frequent first) and its postings.
     struct Postings {
         var stems: [(text: String, forms: [Int])]
@@ -147,7 +140,7 @@ extension SearchIndex {
     final class Reader: @unchecked Sendable {
         let stemmer = Stemmer()
         var vocabulary = Vocabulary()
-        var ids: [WordKey: Int32] = [:]
+        var ids = ByteTable()
         var lastPage: [Int] = [], slot: [Int32] = []
         /// A page's words are gathered here, then kept in an array of their exact size.
         var scratch: [(local: Int32, counts: SIMD4<UInt16>)] = []
@@ -163,37 +156,47 @@ extension SearchIndex {
         let workers = readers.count, end = first + documents.count
         let work = Parallel.map(count: workers) { worker -> [PageWords] in
             let reader = readers[worker]
+            // The reader's state in local variables while it reads (a class's stored properties
+            // are checked for exclusive access on every use); put back when it is done.
+            var ids = reader.ids, vocabulary = reader.vocabulary, lastPage = reader.lastPage, slot = reader.slot
+            var scratch = reader.scratch
+            reader.ids = ByteTable(); reader.vocabulary = Vocabulary(); reader.lastPage = []; reader.slot = []; reader.scratch = []
+            defer {
+                reader.ids = ids; reader.vocabulary = vocabulary; reader.lastPage = lastPage; reader.slot = slot
+                reader.scratch = scratch
+            }
+            let stemmer = reader.stemmer
             var pages: [PageWords] = []
             var i = first + (worker - first % workers + workers) % workers
             while i < end {
                 var page = PageWords()
                 page.worker = worker
-                reader.scratch.removeAll(keepingCapacity: true)
+                scratch.removeAll(keepingCapacity: true)
                 for (f, text) in documents[i - first].fields.enumerated() {
                     var length: Int32 = 0
                     SearchText.eachWord(text) { word in
                         length += 1
-                        let key = WordKey(bytes: Array(word))
-                        let id: Int32
-                        if let known = reader.ids[key] { id = known } else {
-                            id = Int32(reader.vocabulary.words.count)
-                            reader.ids[key] = id
-                            reader.vocabulary.words.append(String(decoding: word, as: UTF8.self))
-                            reader.vocabulary.stems.append(reader.stemmer.stem(bytes: word))
-                            reader.lastPage.append(-1)
-                            reader.slot.append(0)
+                        let id = word.withUnsafeBufferPointer { bytes -> Int32 in
+                            let hash = ByteTable.hash(bytes)
+                            if let known = ids.find(bytes, hash: hash) { return known }
+                            let id = Int32(vocabulary.words.count)
+                            ids.insert(bytes, hash: hash, value: id)
+                            vocabulary.words.append(String(decoding: bytes, as: UTF8.self))
+                            vocabulary.stems.append(stemmer.stem(bytes: word))
+                            lastPage.append(-1)
+                            slot.append(0)
+                            return id
                         }
-                        if reader.lastPage[Int(id)] != i {
-                            reader.lastPage[Int(id)] = i
-                            reader.slot[Int(id)] = Int32(reader.scratch.count)
-                            reader.scratch.append((id, SIMD4<UInt16>()))
+                        if lastPage[Int(id)] != i {
+                            lastPage[Int(id)] = i
+                            slot[Int(id)] = Int32(scratch.count)
+                            scratch.append((id, SIMD4<UInt16>()))
                         }
-                        let at = Int(reader.slot[Int(id)])
-                        if reader.scratch[at].counts[f] < UInt16.max { reader.scratch[at].counts[f] += 1 }
+                        let at = Int(slot[Int(id)])
+                        if scratch[at].counts[f] < UInt16.max { scratch[at].counts[f] += 1 }
                     }
                     page.lengths[f] = length
                 }
-                let scratch = reader.scratch
                 page.forms = Array(unsafeUninitializedCapacity: scratch.count) { buffer, initialized in
                     _ = buffer.initialize(from: scratch)
                     initialized = scratch.count

@@ -44,3 +44,35 @@ struct TermMatcherTests {
         }
     }
 }
+
+import BookModel
+
+@Suite("ByteTable")
+struct ByteTableTests {
+    @Test("finds what was inserted, through growth and colliding slots; keeps the first value; the scan's hash is its hash")
+    func lookups() {
+        var table = ByteTable(capacity: 1)
+        var random = IncrementalRandomTests.Random(state: 7)
+        var reference: [[UInt8]: Int32] = [:]
+        for n in 0..<5000 {
+            let key = (0..<random.below(6)).map { _ in UInt8(random.below(4) + 0x61) }
+            let value = key.withUnsafeBufferPointer { table.insert($0, hash: ByteTable.hash($0), value: Int32(n)) }
+            if reference[key] == nil { reference[key] = Int32(n) }
+            #expect(value == reference[key])
+        }
+        #expect(table.count == reference.count)
+        for (key, value) in reference {
+            #expect(key.withUnsafeBufferPointer { table.find($0, hash: ByteTable.hash($0)) } == value)
+        }
+        // Same hash, other bytes: not found.
+        #expect([UInt8]("zz".utf8).withUnsafeBufferPointer { table.find($0, hash: ByteTable.hash($0)) } == nil)
+        // An empty key is a key.
+        #expect([UInt8]().withUnsafeBufferPointer { table.find($0, hash: ByteTable.hash($0)) } == reference[[]])
+
+        var scratch = TermMatcher.Scratch()
+        "Ёлка, café и tree".utf8.withContiguousStorageIfAvailable { scratch.scan($0) }
+        for word in scratch.words {
+            #expect(Array(scratch.folded(word)).withUnsafeBufferPointer { ByteTable.hash($0) } == word.hash)
+        }
+    }
+}
