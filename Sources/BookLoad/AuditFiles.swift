@@ -97,28 +97,10 @@ extension ContentLoader {
     /// The parsed values of a record starting at line `line`, each with the line and column
     /// (in characters) where it is written: found by walking the record's text beside the
     /// values (a quoted value takes its quotes, and doubled quotes inside, more).
-    /// Whether each scalar of `text` is a grapheme of its own: ASCII and two-byte scalars outside
-    /// the combining marks (U+0300–U+036F, U+0483–U+0489), so that a column in scalars is a
-    /// column in characters. Longer scalars (emoji, joiners, other scripts' marks) say no.
-    static func standalone(_ text: Substring.UTF8View) -> Bool {
-        var previous: UInt8 = 0
-        for byte in text {
-            switch byte {
-            case 0x00..<0x80: break
-            case 0x80..<0xC0:                                    // a continuation byte
-                if previous == 0xD2 && (0x83...0x89).contains(byte) { return false }
-            case 0xC2...0xCB, 0xCE...0xD3: break
-            default: return false
-            }
-            previous = byte
-        }
-        return true
-    }
-
     static func cells(_ values: [String], lines: [Substring], from line: Int, delimiter: Character) -> [AuditTable.Cell] {
         // A row on one line whose every scalar is a character of its own (ASCII, Latin, Greek,
         // Cyrillic: the common case) is walked on bytes, counting scalars.
-        if line - 1 < lines.count, values.allSatisfy({ !$0.utf8.contains(0x0A) }), standalone(lines[line - 1].utf8) {
+        if line - 1 < lines.count, values.allSatisfy({ !$0.utf8.contains(0x0A) }), Characters.standaloneCount(lines[line - 1].utf8) != nil {
             let bytes = Array(lines[line - 1].utf8), delimiter = UInt8(delimiter.asciiValue ?? 0)
             var out: [AuditTable.Cell] = [], at = 0, column = 0
             out.reserveCapacity(values.count)

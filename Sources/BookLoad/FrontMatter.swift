@@ -99,7 +99,7 @@ enum FrontMatter {
         case .scalar(let scalar):
             let quoted = scalar.style == .singleQuoted || scalar.style == .doubleQuoted
             let oneLine = !scalar.string.utf8.contains(UInt8(ascii: "\n")) && scalar.style != .literal && scalar.style != .folded
-            let length = oneLine ? scalar.string.count + (quoted ? 2 : 0) : 1
+            let length = oneLine ? Characters.count(scalar.string) + (quoted ? 2 : 0) : 1
             return YAMLNode(.scalar(scalar.string, plain: scalar.style == .plain),
                             at: location(scalar.mark, length: length))
         case .sequence(let sequence):

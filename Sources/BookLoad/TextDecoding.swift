@@ -1,4 +1,9 @@
 import BookModel
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// Turns a file's bytes into text the rest of the pipeline can trust: UTF-8 (a BOM is dropped),
 /// line ends normalised to LF (CRLF and lone CR), no NUL bytes.
@@ -11,10 +16,15 @@ enum TextDecoding {
     static func decode(_ raw: [UInt8]) -> Result<String, Failure> {
         var bytes = raw[...]
         if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes = bytes.dropFirst(3) }
-        if let nul = bytes.firstIndex(of: 0) {
+        // NUL and CR looked for with memchr (vectorised): every file is scanned for both.
+        let (nul, hasCR) = bytes.withUnsafeBufferPointer { buffer -> (Int?, Bool) in
+            guard let base = buffer.baseAddress, !buffer.isEmpty else { return (nil, false) }
+            let nul = memchr(base, 0, buffer.count).map { bytes.startIndex + (UnsafeRawPointer($0) - UnsafeRawPointer(base)) }
+            return (nul, memchr(base, 0x0D, buffer.count) != nil)
+        }
+        if let nul {
             return .failure(.binary(line: lineNumber(bytes, before: nul)))
         }
-        let hasCR = bytes.contains(UInt8(ascii: "\r"))
         if !hasCR, let text = String(validating: bytes, as: UTF8.self) {
             return .success(text)
         }

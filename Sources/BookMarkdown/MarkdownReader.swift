@@ -125,7 +125,7 @@ public enum MarkdownReader {
     }
 
     private static func characters(_ line: UnsafeBufferPointer<UInt8>, upTo end: Int) -> Int {
-        String(decoding: UnsafeBufferPointer(rebasing: line[..<end]), as: UTF8.self).count
+        Characters.count(utf8: UnsafeBufferPointer(rebasing: line[..<end]))
     }
 
     /// The character column and length of a link's destination written after "(" on its line
@@ -138,7 +138,7 @@ public enum MarkdownReader {
         var i = start
         while i + needle.count <= line.count {
             if line[i] == needle[0], line[i..<(i + needle.count)].elementsEqual(needle) {
-                return (characters(line, upTo: i + 1) + 1, url.count)
+                return (characters(line, upTo: i + 1) + 1, Characters.count(url))
             }
             i += 1
         }
@@ -163,6 +163,6 @@ public enum MarkdownReader {
         if k < line.count, line[k] == UInt8(ascii: "<") { k += 1 }
         let bytes = Array(url.utf8)
         guard k + bytes.count <= line.count, line[k..<(k + bytes.count)].elementsEqual(bytes) else { return nil }
-        return (characters(line, upTo: k) + 1, url.count)
+        return (characters(line, upTo: k) + 1, Characters.count(url))
     }
 }

@@ -23,13 +23,22 @@ public struct Day: Hashable, Comparable, Sendable, CustomStringConvertible {
         self.day = day
     }
 
-    /// Parses exactly `YYYY-MM-DD`.
+    /// Parses exactly `YYYY-MM-DD` (ASCII digits).
     public init?(_ text: String) {
-        let parts = text.split(separator: "-", omittingEmptySubsequences: false)
-        guard parts.count == 3, parts[0].count == 4, parts[1].count == 2, parts[2].count == 2,
-              parts.allSatisfy({ $0.allSatisfy(\.isASCII) && $0.allSatisfy(\.isNumber) }),
-              let y = Int(parts[0]), let m = Int(parts[1]), let d = Int(parts[2]) else { return nil }
-        self.init(year: y, month: m, day: d)
+        var digits = (0, 0, 0), at = 0
+        for byte in text.utf8 {
+            switch at {
+            case 4, 7: guard byte == UInt8(ascii: "-") else { return nil }
+            case 0..<10:
+                guard byte >= UInt8(ascii: "0"), byte <= UInt8(ascii: "9") else { return nil }
+                let d = Int(byte - UInt8(ascii: "0"))
+                if at < 4 { digits.0 = digits.0 * 10 + d } else if at < 7 { digits.1 = digits.1 * 10 + d } else { digits.2 = digits.2 * 10 + d }
+            default: return nil
+            }
+            at += 1
+        }
+        guard at == 10 else { return nil }
+        self.init(year: digits.0, month: digits.1, day: digits.2)
     }
 
     /// Days since 1970-01-01 (proleptic Gregorian calendar).

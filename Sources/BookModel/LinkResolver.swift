@@ -162,20 +162,46 @@ public struct LinkResolver: Sendable {
 
     /// `steps/sales/a.md` + `../../scripts/b.md` → `scripts/b.md`; nil if it leaves the root.
     public static func join(_ from: String, _ relative: String) -> String? {
-        var parts: [Substring] = []
-        var fromParts = from.utf8.split(separator: UInt8(ascii: "/"))
-        fromParts.removeLast()
-        for part in fromParts { parts.append(Substring(part)) }
-        for component in relative.utf8.split(separator: UInt8(ascii: "/")) {
-            if component.elementsEqual(".".utf8) { continue }
-            if component.elementsEqual("..".utf8) {
-                if parts.isEmpty { return nil }
-                parts.removeLast()
-            } else {
-                parts.append(Substring(component))
+        // On bytes: the folders of `from` (its non-empty segments but the last), then each
+        // non-empty segment of `relative` ("." skipped, ".." going up), joined by "/".
+        var out: [UInt8] = []
+        out.reserveCapacity(from.utf8.count + relative.utf8.count)
+        var ends: [Int] = []                       // where each segment of `out` starts
+        func segments(_ text: String, _ body: (Substring.UTF8View) -> Bool) -> Bool {
+            let utf8 = text.utf8
+            var start = utf8.startIndex
+            while start < utf8.endIndex {
+                let end = utf8[start...].firstIndex(of: UInt8(ascii: "/")) ?? utf8.endIndex
+                if start < end, !body(utf8[start..<end]) { return false }
+                start = end == utf8.endIndex ? end : utf8.index(after: end)
             }
+            return true
         }
-        return parts.joined(separator: "/")
+        var last: Int?                             // the start of `from`'s last segment
+        _ = segments(from) { segment in
+            last = out.count
+            ends.append(out.count)
+            if !out.isEmpty { out.append(UInt8(ascii: "/")) }
+            out.append(contentsOf: segment)
+            return true
+        }
+        if let last {                              // drop the document's own name
+            out.removeSubrange(last...)
+            ends.removeLast()
+        }
+        let ok = segments(relative) { segment in
+            if segment.elementsEqual(".".utf8) { return true }
+            if segment.elementsEqual("..".utf8) {
+                guard let start = ends.popLast() else { return false }
+                out.removeSubrange(start...)
+                return true
+            }
+            ends.append(out.count)
+            if !out.isEmpty { out.append(UInt8(ascii: "/")) }
+            out.append(contentsOf: segment)
+            return true
+        }
+        return ok ? String(decoding: out, as: UTF8.self) : nil
     }
 
     /// The relative path from the document at `from` to the file at `to` (both content paths).

@@ -1,0 +1,32 @@
+/// Counting characters (what an editor's column counts) without Swift's grapheme breaking in
+/// the common case: a text whose every scalar is a character of its own is counted on bytes.
+public enum Characters {
+    /// The number of scalars of UTF-8 `bytes` when each is a character of its own — ASCII but
+    /// CR (which joins a following LF), and two-byte scalars outside the combining marks
+    /// (U+0300–U+037F, U+0483–U+0489): Latin, Greek, Cyrillic — else nil.
+    @inline(__always)
+    public static func standaloneCount<C: Collection>(_ bytes: C) -> Int? where C.Element == UInt8 {
+        var previous: UInt8 = 0, count = 0
+        for byte in bytes {
+            switch byte {
+            case 0x0D: return nil
+            case 0x00..<0x80, 0xC2...0xCB, 0xCE...0xD3: count += 1
+            case 0x80..<0xC0:                                    // a continuation byte
+                if previous == 0xD2 && (0x83...0x89).contains(byte) { return nil }
+            default: return nil
+            }
+            previous = byte
+        }
+        return count
+    }
+
+    /// The number of characters of `text`, as `text.count`.
+    public static func count<S: StringProtocol>(_ text: S) -> Int {
+        standaloneCount(text.utf8) ?? text.count
+    }
+
+    /// The number of characters of UTF-8 `bytes`, as `String(decoding: bytes, as: UTF8.self).count`.
+    public static func count(utf8 bytes: UnsafeBufferPointer<UInt8>) -> Int {
+        standaloneCount(bytes) ?? String(decoding: bytes, as: UTF8.self).count
+    }
+}
