@@ -111,6 +111,18 @@ extension SearchIndex {
         text.withUTF8 { bytes in
             var i = 0
             while i < bytes.count {
+                // A run of bytes that need no escape, copied at once.
+                var end = i
+                while end < bytes.count {
+                    let b = bytes[end]
+                    if b < 0x20 || b == 0x22 || b == 0x5C || b == 0x3C || b == 0x3E || b == 0x26 || b == 0x7F || b == 0xE2 { break }
+                    end += 1
+                }
+                if end > i {
+                    out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[i..<end]))
+                    i = end
+                    if i == bytes.count { break }
+                }
                 let b = bytes[i]
                 switch b {
                 case UInt8(ascii: "\""), UInt8(ascii: "\\"):

@@ -29,10 +29,27 @@ public enum SearchText {
     /// Text in NFC: text of scalars that NFC never changes (`isNFCStable`) already is; the rest
     /// goes through Foundation.
     static func nfc(_ text: String) -> String {
-        for u in text.unicodeScalars where !isNFCStable(u.value) {
-            return text.precomposedStringWithCanonicalMapping
+        // On bytes: ASCII, U+0080–U+02FF and U+0400–U+04FF (two bytes led by C2–CB, D0–D3) are
+        // stable; any other scalar is decoded and asked.
+        var stable = true
+        var copy = text
+        copy.withUTF8 { bytes in
+            var i = 0
+            let n = bytes.count
+            while i < n {
+                let lead = bytes[i]
+                if lead < 0x80 { i += 1; continue }
+                if (lead >= 0xC2 && lead <= 0xCB) || (lead >= 0xD0 && lead <= 0xD3) { i += 2; continue }
+                var v: UInt32, length: Int
+                if lead < 0xE0 { v = UInt32(lead & 0x1F); length = 2 }
+                else if lead < 0xF0 { v = UInt32(lead & 0x0F); length = 3 }
+                else { v = UInt32(lead & 0x07); length = 4 }
+                for k in 1..<length where i + k < n { v = v << 6 | UInt32(bytes[i + k] & 0x3F) }
+                if !isNFCStable(v) { stable = false; return }
+                i += length
+            }
         }
-        return text
+        return stable ? text : text.precomposedStringWithCanonicalMapping
     }
 
     /// Scalars that NFC leaves as they are, wherever they stand: below U+0300 (no combining
@@ -94,43 +111,103 @@ public enum SearchText {
 
     /// Calls `body` with each word of `text`, normalised, as UTF-8 bytes.
     static func eachWord(_ text: String, _ body: (ArraySlice<UInt8>) -> Void) {
-        var buffer: [UInt8] = []          // the current compound, its parts separated by "-"
-        buffer.reserveCapacity(64)
+        var words = Splitter()
+        let bytes = Array(nfc(text).utf8)
+        var i = 0
+        let n = bytes.count
+        while i < n {
+            let lead = bytes[i]
+            // Fast paths (what `fold` does for them): ASCII, and Cyrillic U+0400–U+045F.
+            if lead < 0x80 {
+                let isUpper = lead &- 0x41 < 26
+                if isUpper || lead &- 0x61 < 26 || lead &- 0x30 < 10 {
+                    let before = words.buffer.count
+                    if words.pendingHyphen { words.buffer.append(UInt8(ascii: "-")) }
+                    words.buffer.append(isUpper ? lead + 0x20 : lead)
+                    words.inWord(before: before, added: 1)
+                } else {
+                    words.between(hyphen: lead == UInt8(ascii: "-"), body)
+                }
+                i += 1
+                continue
+            }
+            if lead == 0xD0 || lead == 0xD1, i + 1 < n, bytes[i + 1] & 0xC0 == 0x80 {
+                var v = UInt32(lead & 0x1F) << 6 | UInt32(bytes[i + 1] & 0x3F)
+                if v <= 0x45F {
+                    if v <= 0x40F { v += 0x50 } else if v <= 0x42F { v += 0x20 }
+                    if v == 0x451 { v = 0x435 }                                 // ё → е
+                    let before = words.buffer.count
+                    if words.pendingHyphen { words.buffer.append(UInt8(ascii: "-")) }
+                    words.buffer.append(UInt8(0xC0 | (v >> 6)))
+                    words.buffer.append(UInt8(0x80 | (v & 0x3F)))
+                    words.inWord(before: before, added: 1)
+                    i += 2
+                    continue
+                }
+            }
+            // Any other scalar (the text is valid UTF-8).
+            var v: UInt32, length: Int
+            if lead < 0xE0 { v = UInt32(lead & 0x1F); length = 2 }
+            else if lead < 0xF0 { v = UInt32(lead & 0x0F); length = 3 }
+            else { v = UInt32(lead & 0x07); length = 4 }
+            for k in 1..<length where i + k < n { v = v << 6 | UInt32(bytes[i + k] & 0x3F) }
+            i += length
+            let u = Unicode.Scalar(v) ?? "\u{FFFD}"
+            let before = words.buffer.count
+            if words.pendingHyphen { words.buffer.append(UInt8(ascii: "-")) }
+            if let added = fold(u, into: &words.buffer) {
+                words.inWord(before: before, added: added)
+            } else {
+                if words.pendingHyphen { words.buffer.removeLast() }
+                words.between(hyphen: u == "-", body)
+            }
+        }
+        words.endCompound(body)
+    }
+
+    /// The state of `eachWord` between scalars: the current compound in `buffer`, its parts
+    /// separated by "-".
+    private struct Splitter {
+        var buffer: [UInt8] = []
         var partStart = 0, partLength = 0, compoundLength = 0, parts = 0
         var pendingHyphen = false
 
-        func endPart() {
+        init() { buffer.reserveCapacity(64) }
+
+        /// A scalar of a word: `added` scalars folded into `buffer` after the pending hyphen;
+        /// `before` is the count before either.
+        @inline(__always)
+        mutating func inWord(before: Int, added: Int) {
+            if pendingHyphen { pendingHyphen = false; compoundLength += 1; partStart = before + 1 }
+            if partLength == 0 && parts == 0 { partStart = 0 }
+            partLength += added
+            compoundLength += added
+        }
+
+        /// A scalar between words: a single hyphen inside a word may join a compound.
+        mutating func between(hyphen: Bool, _ body: (ArraySlice<UInt8>) -> Void) {
+            if hyphen, partLength > 0, !pendingHyphen {
+                endPart(body)
+                pendingHyphen = true
+            } else {
+                pendingHyphen = false
+                endCompound(body)
+            }
+        }
+
+        mutating func endPart(_ body: (ArraySlice<UInt8>) -> Void) {
             guard partLength > 0 else { return }
             if partLength <= maxWordLength { body(buffer[partStart...]) }
             parts += 1
             partLength = 0
         }
-        func endCompound() {
-            endPart()
+
+        mutating func endCompound(_ body: (ArraySlice<UInt8>) -> Void) {
+            endPart(body)
             if parts > 1, compoundLength <= maxWordLength { body(buffer[...]) }
             buffer.removeAll(keepingCapacity: true)
             parts = 0; compoundLength = 0; partStart = 0
         }
-        for u in nfc(text).unicodeScalars {
-            let before = buffer.count
-            if pendingHyphen { buffer.append(UInt8(ascii: "-")) }
-            if let added = fold(u, into: &buffer) {
-                if pendingHyphen { pendingHyphen = false; compoundLength += 1; partStart = before + 1 }
-                if partLength == 0 && parts == 0 { partStart = 0 }
-                partLength += added
-                compoundLength += added
-            } else {
-                if pendingHyphen { buffer.removeLast() }
-                if u == "-", partLength > 0, !pendingHyphen {
-                    endPart()
-                    pendingHyphen = true
-                } else {
-                    pendingHyphen = false
-                    endCompound()
-                }
-            }
-        }
-        endCompound()
     }
 
     /// The shard a word's stem lives in: its first two characters (one for a one-letter stem).

@@ -99,27 +99,34 @@ extension Pipeline {
     ///   `previous_edition`, if any.
     public static func site(_ checked: Checked, search: Bool = true, staff: Bool = false, since: String? = nil,
                             cache: BuildCache? = nil) throws -> Site {
-        // The audits' scores (on one core) are computed beside the search index (on every core).
-        let scored = Mutex<AuditScores?>(nil)
-        let scoring = DispatchGroup()
-        if !checked.audits.scored.isEmpty {
-            DispatchQueue.global().async(group: scoring) { scored.withLock { $0 = SiteRenderer.scores(checked.audits, book: checked.book) } }
+        // The search index is made on every core; beside it, on one core each: the audits'
+        // scores, then the theme, the editions compared and the renderer (which need the
+        // scores), so that they fill the index's serial stretches instead of following it.
+        let prepared = Mutex<Result<SiteRenderer, Error>?>(nil)
+        let preparing = DispatchGroup()
+        DispatchQueue.global().async(group: preparing) {
+            let scores = checked.audits.scored.isEmpty ? nil : SiteRenderer.scores(checked.audits, book: checked.book)
+            let result = Result { () throws -> SiteRenderer in
+                let theme = try cache?.render.theme(checked.theme) ?? Theme(overrides: checked.theme)
+                let changes = try self.changes(checked, since: since, cache: cache)
+                let root = checked.root
+                return try SiteRenderer(
+                    book: checked.book, theme: theme, contentName: root.name,
+                    completeness: checked.report.completeness.map { CompletenessRow(rule: $0.rule, satisfied: $0.satisfied, total: $0.total) },
+                    warnings: {
+                        checked.report.diagnostics.filter { $0.severity == .warning }.map { d in
+                            var location = d.location
+                            location.file = root.inSite(location.file)
+                            return WarningRow(location: location.description, code: d.code.rawValue, message: d.message)
+                        }
+                    }, audits: checked.audits, scores: scores, staffPages: staff, changes: changes, cache: cache?.render)
+            }
+            prepared.withLock { $0 = result }
         }
         let index = search ? searchFiles(checked, cache: cache) : [:]
-        scoring.wait()
-        let theme = try cache?.render.theme(checked.theme) ?? Theme(overrides: checked.theme)
-        let changes = try self.changes(checked, since: since, cache: cache)
+        preparing.wait()
+        let renderer = try prepared.withLock { $0! }.get()
         let root = checked.root
-        let renderer = try SiteRenderer(
-            book: checked.book, theme: theme, contentName: root.name,
-            completeness: checked.report.completeness.map { CompletenessRow(rule: $0.rule, satisfied: $0.satisfied, total: $0.total) },
-            warnings: {
-                checked.report.diagnostics.filter { $0.severity == .warning }.map { d in
-                    var location = d.location
-                    location.file = root.inSite(location.file)
-                    return WarningRow(location: location.description, code: d.code.rawValue, message: d.message)
-                }
-            }, audits: checked.audits, scores: scored.withLock { $0 }, staffPages: staff, changes: changes, cache: cache?.render)
         var linked: [String: String] = [:]
         for asset in linkedAssets(checked.book) { linked["files/" + asset] = root.file(asset) }
         return Site(pages: LazySite(renderer, keepsPages: cache != nil), search: index, linked: linked)

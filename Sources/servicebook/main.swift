@@ -132,6 +132,7 @@ struct Build: ParsableCommand {
             throw ExitCode(2)
         }
         if terminal { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
+        keptUntilExit.append(built)
         verbosity.stages(built.times)
         let report = built.checked.report
         let color = colorOutput()

@@ -93,3 +93,105 @@ extension FastPathTests {
         #expect(Characters.standaloneCount("e\u{301}".utf8) == nil)
     }
 }
+
+@testable import BookSearch
+import Foundation
+
+extension FastPathTests {
+    /// The search index's words as they were found scalar by scalar.
+    static func plainWords(_ text: String) -> [String] {
+        var out: [String] = []
+        var buffer: [UInt8] = []
+        var partStart = 0, partLength = 0, compoundLength = 0, parts = 0, pendingHyphen = false
+        func endPart() {
+            guard partLength > 0 else { return }
+            if partLength <= SearchText.maxWordLength { out.append(String(decoding: buffer[partStart...], as: UTF8.self)) }
+            parts += 1
+            partLength = 0
+        }
+        func endCompound() {
+            endPart()
+            if parts > 1, compoundLength <= SearchText.maxWordLength { out.append(String(decoding: buffer, as: UTF8.self)) }
+            buffer.removeAll()
+            parts = 0; compoundLength = 0; partStart = 0
+        }
+        let stable = text.unicodeScalars.allSatisfy { SearchText.isNFCStable($0.value) }
+        for u in (stable ? text : text.precomposedStringWithCanonicalMapping).unicodeScalars {
+            let before = buffer.count
+            if pendingHyphen { buffer.append(UInt8(ascii: "-")) }
+            if let added = SearchText.fold(u, into: &buffer) {
+                if pendingHyphen { pendingHyphen = false; compoundLength += 1; partStart = before + 1 }
+                if partLength == 0 && parts == 0 { partStart = 0 }
+                partLength += added
+                compoundLength += added
+            } else {
+                if pendingHyphen { buffer.removeLast() }
+                if u == "-", partLength > 0, !pendingHyphen {
+                    endPart()
+                    pendingHyphen = true
+                } else {
+                    pendingHyphen = false
+                    endCompound()
+                }
+            }
+        }
+        endCompound()
+        return out
+    }
+
+    @Test("SearchText.words: the same words as the scalar-by-scalar version, hyphenated compounds, long words and NFC included")
+    func searchWords() {
+        var random = IncrementalRandomTests.Random(state: 5)
+        let pieces = FastPathTests.textPieces + ["-", "--", "тест-драйв", "бо\u{301}льшая", "ς", "№", "—", "Ω", "\u{2126}",
+                                                 "ѐ", "ѯ", "Ѱ", String(repeating: "я", count: 41), "e\u{301}", "Å"]
+        for _ in 0..<5000 {
+            let text = (0..<random.below(14)).map { _ in random.pick(pieces) }.joined()
+            #expect(SearchText.words(text) == FastPathTests.plainWords(text), "\(text.debugDescription)")
+        }
+    }
+}
+
+extension FastPathTests {
+    /// The search files' JSON string literal as it was written, byte by byte.
+    static func plainJSON(_ text: String) -> [UInt8] {
+        let hex = Array("0123456789abcdef".utf8)
+        var out: [UInt8] = [UInt8(ascii: "\"")]
+        func escape(_ value: UInt32) {
+            out += [UInt8(ascii: "\\"), UInt8(ascii: "u"), hex[Int(value >> 12) & 15], hex[Int(value >> 8) & 15],
+                    hex[Int(value >> 4) & 15], hex[Int(value) & 15]]
+        }
+        let bytes = Array(text.utf8)
+        var i = 0
+        while i < bytes.count {
+            let b = bytes[i]
+            switch b {
+            case UInt8(ascii: "\""), UInt8(ascii: "\\"): out += [UInt8(ascii: "\\"), b]
+            case UInt8(ascii: "\n"): out += [UInt8(ascii: "\\"), UInt8(ascii: "n")]
+            case UInt8(ascii: "<"), UInt8(ascii: ">"), UInt8(ascii: "&"), 0..<0x20, 0x7F: escape(UInt32(b))
+            case 0xE2 where i + 2 < bytes.count && (bytes[i + 1] == 0x80 && (0xA8...0xAE).contains(bytes[i + 2])
+                                                   || bytes[i + 1] == 0x81 && (0xA6...0xA9).contains(bytes[i + 2])):
+                escape(0x2000 | (UInt32(bytes[i + 1] & 0x3F) << 6) | UInt32(bytes[i + 2] & 0x3F))
+                i += 2
+            default: out.append(b)
+            }
+            i += 1
+        }
+        out.append(UInt8(ascii: "\""))
+        return out
+    }
+
+    @Test("the search files' JSON strings: the same bytes as the byte-by-byte version, and they read back as the text")
+    func searchJSON() throws {
+        var random = IncrementalRandomTests.Random(state: 3)
+        let pieces = FastPathTests.textPieces + ["\"", "\\", "<", ">", "&", "\u{7F}", "\u{1}", "\n", "\u{2028}", "\u{2029}",
+                                                 "\u{202E}", "\u{2066}", "\u{2069}", "\u{2012}", "—", "…", "\u{2030}", "€"]
+        for _ in 0..<3000 {
+            let text = (0..<random.below(14)).map { _ in random.pick(pieces) }.joined()
+            var out: [UInt8] = []
+            SearchIndex.json(text, into: &out)
+            #expect(out == FastPathTests.plainJSON(text), "\(text.debugDescription)")
+            let back = try JSONSerialization.jsonObject(with: Data(("[" + String(decoding: out, as: UTF8.self) + "]").utf8)) as? [String]
+            #expect(back == [text])
+        }
+    }
+}
