@@ -322,7 +322,7 @@ extension SiteRenderer {
         if let html = quality.stageRows.withLock({ $0[title] }) { return html }
         var context = SiteRenderer.prepared(["title": title])
         context["s"] = strings
-        let html = library.render(context, withTemplate: "partials/answer-stage") ?? ""
+        let html = library.render(Context(context), withTemplate: "partials/answer-stage") ?? ""
         quality.stageRows.withLock { $0[title] = html }
         return html
     }
@@ -371,7 +371,7 @@ extension SiteRenderer {
             if let note { row["note"] = quality.redact(note, hidden: s["nameHidden"] ?? "…") }
             var context = SiteRenderer.prepared(row)
             context["s"] = strings
-            let html = library.render(context, withTemplate: "partials/answer-row") ?? ""
+            let html = library.render(Context(context), withTemplate: "partials/answer-row") ?? ""
             if let cached { quality.answerRows.withLock { $0[cached] = html } }
             answers += html
         }
