@@ -11,10 +11,12 @@ public enum Checker {
     ///     counts the checks audited lately.
     public static func run(_ book: Book, audits: Audits = .empty, today: Day,
                            cache: CheckCache? = nil) -> (diagnostics: [Diagnostic], completeness: [CompletenessItem]) {
-        let facts = Parallel.chunks(of: book.documents.count, size: 256) { range in
-            range.map { i in book.entity(at: i).map { Facts($0, in: book, today: today) } }
+        // Each entity's facts with its kind, so that the report need not visit the documents.
+        let found = Parallel.chunks(of: book.documents.count, size: 256) { range in
+            range.map { i in book.entity(at: i).map { (kind: $0.kind, facts: Facts($0, in: book, today: today)) } }
         }.flatMap { $0 }
-        var completeness = Completeness.report(book, facts: facts)
+        let facts = found.map { $0?.facts }
+        var completeness = Completeness.report(book, facts: found)
         if !audits.isEmpty { completeness.append(AuditRules.completeness(audits, book: book, today: today)) }
         return (Rules.run(book, facts: facts, today: today, cache: cache) + AuditRules.run(audits, book: book, today: today),
                 completeness)

@@ -49,13 +49,12 @@ public enum Completeness {
         ]
     }
 
-    /// The report from the facts of each document's entity (aligned with `book.documents`).
-    static func report(_ book: Book, facts: [Facts?]) -> [CompletenessItem] {
+    /// The report from the kind and facts of each document's entity (aligned with
+    /// `book.documents`; nil for a document without one).
+    static func report(_ book: Book, facts: [(kind: Kind, facts: Facts)?]) -> [CompletenessItem] {
         // How many entities of each kind have each combination of facts.
         var tally = [[Int]](repeating: [Int](repeating: 0, count: 256), count: Kind.allCases.count)
-        for (doc, facts) in zip(book.documents, facts) {
-            if let facts { tally[doc.kind.index][Int(facts.rawValue)] += 1 }
-        }
+        for case let (kind, facts)? in facts { tally[kind.index][Int(facts.rawValue)] += 1 }
         var items = rules(book).map { rule -> CompletenessItem in
             var satisfied = 0, total = 0
             for kind in rule.kinds {
@@ -67,16 +66,7 @@ public enum Completeness {
             return CompletenessItem(id: rule.id, rule: rule.text, satisfied: satisfied, total: total)
         }
         // Links between documents (not to other sites): all of them, and those that resolve.
-        var links = 0, resolving = 0
-        for list in book.linkLists {
-            for (_, target) in list {
-                switch target {
-                case .external: continue
-                case .broken: links += 1
-                default: links += 1; resolving += 1
-                }
-            }
-        }
+        let links = book.findings.internalLinks, resolving = book.findings.resolvingLinks
         items.append(CompletenessItem(id: "links-resolve", rule: "links between documents that resolve", satisfied: resolving, total: links))
         return items
     }

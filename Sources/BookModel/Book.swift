@@ -164,6 +164,8 @@ public struct Findings: Sendable {
     public var invalidIDs: [Int32] = []
     /// The documents with a body link that leads nowhere or could run code (`Book.linkLists`).
     public var suspectLinks: [Int32] = []
+    /// The body links between documents (not to other sites), and how many of them resolve.
+    public var internalLinks = 0, resolvingLinks = 0
 }
 
 /// The backlinks of a book, compact: for each document (by its index in `Book.documents`), the

@@ -61,6 +61,10 @@ public enum ModelBuilder {
         }
         findings.invalidIDs = listing.invalidIDs
         for i in 0..<count where listing.unique[i] && models[i]?.hasSuspectLinks == true { findings.suspectLinks.append(Int32(i)) }
+        for case let model? in models {
+            findings.internalLinks += Int(model.internalLinks)
+            findings.resolvingLinks += Int(model.resolvingLinks)
+        }
         for i in 0..<count {
             guard let entity = slots[i], let model = models[i], model.hasUnresolved else { continue }
             findings.unresolved += Linking.unresolved(entity, targets: model.targets, slots: slots, listing: listing)
@@ -139,11 +143,15 @@ final class DocumentModel: Sendable {
     let edges: [(target: Int32, field: UInt8)]
     let listing: Int
     let assets: Int
+    /// Of `links`: those between documents (not to other sites), and those of them that resolve
+    /// (the completeness report's count, summed over the book without visiting every link).
+    let internalLinks: Int32, resolvingLinks: Int32
 
     /// A duplicate, or a document that is no entity and has no links resolved.
     init(decoded: Decoded) {
         self.decoded = decoded
         targets = []; hasUnresolved = false; hasSuspectLinks = false; links = []; linkDocuments = []; edges = []; listing = 0; assets = 0
+        internalLinks = 0; resolvingLinks = 0
     }
 
     /// - Parameter anchors: every document's heading anchors' hash, by index.
@@ -173,6 +181,16 @@ final class DocumentModel: Sendable {
         edges = decoded.entity.map { Linking.edges($0, targets: targets, links: links, documents: linkDocuments.map(\.document)) } ?? []
         self.listing = listing
         self.assets = assets
+        var internalLinks: Int32 = 0, resolvingLinks: Int32 = 0
+        for (_, target) in links {
+            switch target {
+            case .external: continue
+            case .broken: internalLinks += 1
+            default: internalLinks += 1; resolvingLinks += 1
+            }
+        }
+        self.internalLinks = internalLinks
+        self.resolvingLinks = resolvingLinks
     }
 
     /// The same resolution in another listing (documents came or went), where it still holds:
