@@ -100,7 +100,7 @@ extension ContentLoader {
     static func cells(_ values: [String], lines: [Substring], from line: Int, delimiter: Character) -> [AuditTable.Cell] {
         // A row on one line whose every scalar is a character of its own (ASCII, Latin, Greek,
         // Cyrillic: the common case) is walked on bytes, counting scalars.
-        if line - 1 < lines.count, values.allSatisfy({ !$0.utf8.contains(0x0A) }), Characters.standaloneCount(lines[line - 1].utf8) != nil {
+        if line - 1 < lines.count, values.allSatisfy({ !$0.utf8.contains(0x0A) }), Characters.standaloneCount(lines[line - 1]) != nil {
             let bytes = Array(lines[line - 1].utf8), delimiter = UInt8(delimiter.asciiValue ?? 0)
             var out: [AuditTable.Cell] = [], at = 0, column = 0
             out.reserveCapacity(values.count)

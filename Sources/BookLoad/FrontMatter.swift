@@ -1,4 +1,9 @@
 import BookModel
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import Yams
 
 /// Splits a document into front matter and body, and parses YAML into positioned nodes.
@@ -18,30 +23,47 @@ enum FrontMatter {
     }
 
     static func split(_ text: String) -> Result<Split, SplitFailure> {
-        let utf8 = text.utf8
-        // The first line must be `---` (trailing blanks allowed).
-        guard let firstEnd = utf8.firstIndex(of: UInt8(ascii: "\n")).map({ $0 }) ?? Optional(utf8.endIndex),
-              isFence(utf8[utf8.startIndex..<firstEnd], closing: false) else { return .failure(.missing) }
-        var lineStart = firstEnd == utf8.endIndex ? firstEnd : utf8.index(after: firstEnd)
-        let yamlStart = lineStart
-        var line = 2
-        while lineStart < utf8.endIndex {
-            let lineEnd = utf8[lineStart...].firstIndex(of: UInt8(ascii: "\n")) ?? utf8.endIndex
-            if isFence(utf8[lineStart..<lineEnd], closing: true) {
-                let yaml = String(text[yamlStart..<lineStart])
-                let bodyStart = lineEnd == utf8.endIndex ? lineEnd : utf8.index(after: lineEnd)
-                return .success(Split(yaml: yaml, yamlLine: 2, body: String(text[bodyStart...]), bodyLine: line + 1))
+        // On the bytes: the first line must be `---` (trailing blanks allowed); the YAML runs to
+        // the next line that is `---` or `...`.
+        var copy = text
+        let found = copy.withUTF8 { bytes -> Result<(yamlStart: Int, yamlEnd: Int, bodyStart: Int, bodyLine: Int), SplitFailure> in
+            let count = bytes.count
+            func lineEnd(from start: Int) -> Int {
+                guard start < count, let base = bytes.baseAddress,
+                      let found = memchr(base + start, Int32(UInt8(ascii: "\n")), count - start) else { return count }
+                return UnsafeRawPointer(found) - UnsafeRawPointer(base)
             }
-            lineStart = lineEnd == utf8.endIndex ? lineEnd : utf8.index(after: lineEnd)
-            line += 1
+            func isFence(_ start: Int, _ end: Int, closing: Bool) -> Bool {
+                var end = end
+                while end > start, bytes[end - 1] == UInt8(ascii: " ") || bytes[end - 1] == UInt8(ascii: "\t") { end -= 1 }
+                guard end - start == 3 else { return false }
+                let (a, b, c) = (bytes[start], bytes[start + 1], bytes[start + 2])
+                return (a == UInt8(ascii: "-") && b == a && c == a) || (closing && a == UInt8(ascii: ".") && b == a && c == a)
+            }
+            let firstEnd = lineEnd(from: 0)
+            guard isFence(0, firstEnd, closing: false) else { return .failure(.missing) }
+            var lineStart = min(firstEnd + 1, count)
+            let yamlStart = lineStart
+            var line = 2
+            while lineStart < count {
+                let end = lineEnd(from: lineStart)
+                if isFence(lineStart, end, closing: true) {
+                    return .success((yamlStart, lineStart, min(end + 1, count), line + 1))
+                }
+                lineStart = min(end + 1, count)
+                line += 1
+            }
+            return .failure(.unclosed)
         }
-        return .failure(.unclosed)
-    }
-
-    private static func isFence(_ line: Substring.UTF8View.SubSequence, closing: Bool) -> Bool {
-        var bytes = Array(line)
-        while let last = bytes.last, last == UInt8(ascii: " ") || last == UInt8(ascii: "\t") { bytes.removeLast() }
-        return bytes == Array("---".utf8) || (closing && bytes == Array("...".utf8))
+        switch found {
+        case .failure(let failure): return .failure(failure)
+        case .success(let at):
+            // Byte offsets at line starts are character boundaries.
+            let utf8 = text.utf8
+            func index(_ offset: Int) -> String.Index { utf8.index(utf8.startIndex, offsetBy: offset) }
+            return .success(Split(yaml: String(text[index(at.yamlStart)..<index(at.yamlEnd)]), yamlLine: 2,
+                                  body: String(text[index(at.bodyStart)...]), bodyLine: at.bodyLine))
+        }
     }
 
     struct YAMLFailure: Error {

@@ -69,7 +69,7 @@ public enum MarkdownReader {
             Heading(level: h.level, text: h.text, anchor: anchor, line: h.line + firstLine - 1)
         }
         return MarkdownFacts(headings: headings, links: locate(rawLinks, in: body, firstLine: firstLine), isBlank: !shown,
-                             text: String(decoding: text, as: UTF8.self))
+                             text: text)
     }
 
     /// Whether raw HTML is nothing but comments and white space.

@@ -1,11 +1,12 @@
 /// Counting characters (what an editor's column counts) without Swift's grapheme breaking in
 /// the common case: a text whose every scalar is a character of its own is counted on bytes.
+/// (Concrete types only: a generic version, called from other modules, went through the
+/// collection protocols' witness tables for each byte.)
 public enum Characters {
     /// The number of scalars of UTF-8 `bytes` when each is a character of its own — ASCII but
     /// CR (which joins a following LF), and two-byte scalars outside the combining marks
     /// (U+0300–U+037F, U+0483–U+0489): Latin, Greek, Cyrillic — else nil.
-    @inline(__always)
-    public static func standaloneCount<C: Collection>(_ bytes: C) -> Int? where C.Element == UInt8 {
+    public static func standaloneCount(_ bytes: UnsafeBufferPointer<UInt8>) -> Int? {
         var previous: UInt8 = 0, count = 0
         for byte in bytes {
             switch byte {
@@ -20,9 +21,16 @@ public enum Characters {
         return count
     }
 
+    /// `standaloneCount` of a text's UTF-8.
+    public static func standaloneCount(_ text: Substring) -> Int? {
+        var text = text
+        return text.withUTF8 { standaloneCount($0) }
+    }
+
     /// The number of characters of `text`, as `text.count`.
-    public static func count<S: StringProtocol>(_ text: S) -> Int {
-        standaloneCount(text.utf8) ?? text.count
+    public static func count(_ text: String) -> Int {
+        var copy = text
+        return copy.withUTF8 { standaloneCount($0) } ?? text.count
     }
 
     /// The number of characters of UTF-8 `bytes`, as `String(decoding: bytes, as: UTF8.self).count`.

@@ -44,13 +44,16 @@ public struct MarkdownFacts: Sendable, Hashable {
     /// The words a reader sees, for search: the body's text outside its headings, blocks
     /// (paragraphs, list items, table cells, code blocks) separated by line ends, raw HTML left
     /// out. The headings' texts are in `headings`.
-    public let text: String
+    public var text: String { String(decoding: textBytes, as: UTF8.self) }
+    /// `text` as the Markdown stage wrote it, in UTF-8 (made a `String` only when asked for:
+    /// `check` never asks, and validating every body's text again cost it 4 %).
+    public let textBytes: [UInt8]
 
-    public init(headings: [Heading] = [], links: [BodyLink] = [], isBlank: Bool = true, text: String = "") {
+    public init(headings: [Heading] = [], links: [BodyLink] = [], isBlank: Bool = true, text: [UInt8] = []) {
         self.headings = headings
         self.links = links
         self.isBlank = isBlank
-        self.text = text
+        self.textBytes = text
     }
 
     /// Whether a heading has this anchor (compared byte for byte).

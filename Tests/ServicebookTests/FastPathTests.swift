@@ -89,8 +89,8 @@ extension FastPathTests {
             var copy = text
             #expect(copy.withUTF8 { Characters.count(utf8: $0) } == text.count, "\(text.debugDescription)")
         }
-        #expect(Characters.standaloneCount("Привет, мир".utf8) == 11)
-        #expect(Characters.standaloneCount("e\u{301}".utf8) == nil)
+        #expect(Characters.standaloneCount("Привет, мир"[...]) == 11)
+        #expect(Characters.standaloneCount("e\u{301}"[...]) == nil)
     }
 }
 
@@ -192,6 +192,51 @@ extension FastPathTests {
             #expect(out == FastPathTests.plainJSON(text), "\(text.debugDescription)")
             let back = try JSONSerialization.jsonObject(with: Data(("[" + String(decoding: out, as: UTF8.self) + "]").utf8)) as? [String]
             #expect(back == [text])
+        }
+    }
+}
+
+@testable import BookLoad
+
+extension FastPathTests {
+    /// Front matter split as it was written, on the String's UTF-8 view.
+    static func plainSplit(_ text: String) -> (yaml: String, body: String, bodyLine: Int)? {
+        func isFence(_ line: Substring.UTF8View.SubSequence, closing: Bool) -> Bool {
+            var bytes = Array(line)
+            while let last = bytes.last, last == UInt8(ascii: " ") || last == UInt8(ascii: "\t") { bytes.removeLast() }
+            return bytes == Array("---".utf8) || (closing && bytes == Array("...".utf8))
+        }
+        let utf8 = text.utf8
+        let firstEnd = utf8.firstIndex(of: UInt8(ascii: "\n")) ?? utf8.endIndex
+        guard isFence(utf8[utf8.startIndex..<firstEnd], closing: false) else { return nil }
+        var lineStart = firstEnd == utf8.endIndex ? firstEnd : utf8.index(after: firstEnd)
+        let yamlStart = lineStart
+        var line = 2
+        while lineStart < utf8.endIndex {
+            let lineEnd = utf8[lineStart...].firstIndex(of: UInt8(ascii: "\n")) ?? utf8.endIndex
+            if isFence(utf8[lineStart..<lineEnd], closing: true) {
+                let bodyStart = lineEnd == utf8.endIndex ? lineEnd : utf8.index(after: lineEnd)
+                return (String(text[yamlStart..<lineStart]), String(text[bodyStart...]), line + 1)
+            }
+            lineStart = lineEnd == utf8.endIndex ? lineEnd : utf8.index(after: lineEnd)
+            line += 1
+        }
+        return nil
+    }
+
+    @Test("front matter split on bytes: the same YAML, body and body line as on the String's view")
+    func frontMatterSplit() {
+        var random = IncrementalRandomTests.Random(state: 17)
+        let lines = ["---", "--- ", "---\t", " ---", "...", "....", "title: Ёлка", "", "текст", "- a", "----", "-- -", "é\u{301}"]
+        for _ in 0..<5000 {
+            let text = (0..<random.below(7)).map { _ in random.pick(lines) }.joined(separator: "\n") + (random.chance(50) ? "\n" : "")
+            let plain = FastPathTests.plainSplit(text)
+            switch FrontMatter.split(text) {
+            case .success(let split):
+                #expect(plain?.yaml == split.yaml && plain?.body == split.body && plain?.bodyLine == split.bodyLine, "\(text.debugDescription)")
+            case .failure:
+                #expect(plain == nil, "\(text.debugDescription)")
+            }
         }
     }
 }
