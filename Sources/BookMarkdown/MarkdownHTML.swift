@@ -111,30 +111,45 @@ public enum MarkdownHTML {
     }
 
     /// Splits each text node around the words `terms` finds: text, link, text, link, ..., text.
-    /// A text is handed to `terms` as cmark's bytes; only a text with matches becomes a `String`,
-    /// cut at the matches' indices as Swift cuts a `String`.
+    /// A text is handed to `terms` as cmark's bytes and cut at the byte offsets of the matches
+    /// (scalar boundaries), each piece given to cmark as a C string from one reused buffer: no
+    /// `String` is made for a text or its pieces.
     private static func linkTerms<Target>(in texts: [OpaquePointer], _ terms: (UnsafeBufferPointer<UInt8>) -> [Match<Target>])
         -> [(node: OpaquePointer, target: Target, title: String?)] {
         var created: [(node: OpaquePointer, target: Target, title: String?)] = []
+        var literal: [UInt8] = []
+        var piece: [CChar] = []
+        func setLiteral(_ node: OpaquePointer, _ range: Range<Int>) {
+            piece.removeAll(keepingCapacity: true)
+            literal.withUnsafeBufferPointer { bytes in
+                for byte in bytes[range] { piece.append(CChar(bitPattern: byte)) }
+            }
+            piece.append(0)
+            piece.withUnsafeBufferPointer { _ = cmark_node_set_literal(node, $0.baseAddress) }
+        }
         for textNode in texts {
             guard let chars = cmark_node_get_literal(textNode) else { continue }
             let found = chars.withMemoryRebound(to: UInt8.self, capacity: 1) { bytes in
                 terms(UnsafeBufferPointer(start: bytes, count: strlen(chars)))
             }
             guard let first = found.first else { continue }
-            let literal = String(cString: chars)
-            func index(_ offset: Int) -> String.Index { literal.utf8.index(literal.utf8.startIndex, offsetBy: offset) }
+            // A copy of the text: setting the node's literal frees cmark's.
+            literal.removeAll(keepingCapacity: true)
+            chars.withMemoryRebound(to: UInt8.self, capacity: 1) { bytes in
+                literal.append(contentsOf: UnsafeBufferPointer(start: bytes, count: strlen(chars)))
+            }
             var node = textNode
-            cmark_node_set_literal(node, String(literal[..<index(first.range.lowerBound)]))
-            for (n, match) in found.enumerated() {
+            setLiteral(node, 0..<first.range.lowerBound)
+            for n in found.indices {
+                let match = found[n]
                 let link = cmark_node_new(CMARK_NODE_LINK)!
                 let label = cmark_node_new(CMARK_NODE_TEXT)!
-                cmark_node_set_literal(label, String(literal[index(match.range.lowerBound)..<index(match.range.upperBound)]))
+                setLiteral(label, match.range)
                 cmark_node_append_child(link, label)
                 cmark_node_insert_after(node, link)
-                let end = n + 1 < found.count ? index(found[n + 1].range.lowerBound) : literal.endIndex
+                let end = n + 1 < found.count ? found[n + 1].range.lowerBound : literal.count
                 let rest = cmark_node_new(CMARK_NODE_TEXT)!
-                cmark_node_set_literal(rest, String(literal[index(match.range.upperBound)..<end]))
+                setLiteral(rest, match.range.upperBound..<end)
                 cmark_node_insert_after(link, rest)
                 created.append((link, match.target, match.title.flatMap { $0.isEmpty ? nil : $0 }))
                 node = rest
