@@ -166,6 +166,8 @@ public struct Findings: Sendable {
     public var suspectLinks: [Int32] = []
     /// The body links between documents (not to other sites), and how many of them resolve.
     public var internalLinks = 0, resolvingLinks = 0
+    /// The files (not documents) the bodies link to, relative to the content folder, sorted.
+    public var linkedAssets: [String] = []
 }
 
 /// The backlinks of a book, compact: for each document (by its index in `Book.documents`), the

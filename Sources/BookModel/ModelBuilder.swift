@@ -61,10 +61,13 @@ public enum ModelBuilder {
         }
         findings.invalidIDs = listing.invalidIDs
         for i in 0..<count where listing.unique[i] && models[i]?.hasSuspectLinks == true { findings.suspectLinks.append(Int32(i)) }
+        var assets = Set<String>()
         for case let model? in models {
             findings.internalLinks += Int(model.internalLinks)
             findings.resolvingLinks += Int(model.resolvingLinks)
+            assets.formUnion(model.assetPaths)
         }
+        findings.linkedAssets = assets.sorted()
         for i in 0..<count {
             guard let entity = slots[i], let model = models[i], model.hasUnresolved else { continue }
             findings.unresolved += Linking.unresolved(entity, targets: model.targets, slots: slots, listing: listing)
@@ -146,12 +149,14 @@ final class DocumentModel: Sendable {
     /// Of `links`: those between documents (not to other sites), and those of them that resolve
     /// (the completeness report's count, summed over the book without visiting every link).
     let internalLinks: Int32, resolvingLinks: Int32
+    /// The files (not documents) of `links`: usually none.
+    let assetPaths: [String]
 
     /// A duplicate, or a document that is no entity and has no links resolved.
     init(decoded: Decoded) {
         self.decoded = decoded
         targets = []; hasUnresolved = false; hasSuspectLinks = false; links = []; linkDocuments = []; edges = []; listing = 0; assets = 0
-        internalLinks = 0; resolvingLinks = 0
+        internalLinks = 0; resolvingLinks = 0; assetPaths = []
     }
 
     /// - Parameter anchors: every document's heading anchors' hash, by index.
@@ -182,15 +187,18 @@ final class DocumentModel: Sendable {
         self.listing = listing
         self.assets = assets
         var internalLinks: Int32 = 0, resolvingLinks: Int32 = 0
+        var assetPaths: [String] = []
         for (_, target) in links {
             switch target {
             case .external: continue
             case .broken: internalLinks += 1
+            case .asset(let path): internalLinks += 1; resolvingLinks += 1; assetPaths.append(path)
             default: internalLinks += 1; resolvingLinks += 1
             }
         }
         self.internalLinks = internalLinks
         self.resolvingLinks = resolvingLinks
+        self.assetPaths = assetPaths
     }
 
     /// The same resolution in another listing (documents came or went), where it still holds:

@@ -140,10 +140,6 @@ extension Pipeline {
     /// The files the bodies link to (images, PDFs), relative to the content folder: they go to
     /// `files/`; files nothing links to stay private.
     static func linkedAssets(_ book: Book) -> [String] {
-        var linked = Set<String>()
-        for links in book.linkLists {
-            for case (_, .asset(let path)) in links { linked.insert(path) }
-        }
-        return linked.sorted()
+        book.findings.linkedAssets               // gathered by the model as each body's links are resolved
     }
 }
