@@ -58,7 +58,7 @@ struct Verbosity: ParsableArguments {
     @Flag(name: .shortAndLong, help: "Print only the problems: no progress, completeness report or summary.")
     var quiet = false
 
-    @Flag(name: .shortAndLong, help: "Also print how long each stage took (on standard error).")
+    @Flag(name: .shortAndLong, help: "Also print how long each stage took, and the allocator in use (on standard error).")
     var verbose = false
 
     func stages(_ times: StageTimes) {
