@@ -20,11 +20,16 @@ public struct ByteTable: Sendable {
         slots = Array(repeating: 0, count: size)
     }
 
-    /// FNV-1a, 64 bits.
+    /// FNV-1a, 64 bits: the hash of no bytes, and one byte more.
+    public static let emptyHash: UInt64 = 0xcbf2_9ce4_8422_2325
+    @inline(__always)
+    public static func hash(_ hash: UInt64, adding byte: UInt8) -> UInt64 { (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
+
+    /// FNV-1a of `key`, 64 bits.
     @inline(__always)
     public static func hash(_ key: UnsafeBufferPointer<UInt8>) -> UInt64 {
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        for byte in key { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
+        var hash = emptyHash
+        for byte in key { hash = Self.hash(hash, adding: byte) }
         return hash
     }
 

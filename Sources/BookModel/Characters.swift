@@ -37,4 +37,23 @@ public enum Characters {
     public static func count(utf8 bytes: UnsafeBufferPointer<UInt8>) -> Int {
         standaloneCount(bytes) ?? String(decoding: bytes, as: UTF8.self).count
     }
+
+    /// The scalar at byte `i` of UTF-8 `text` and its length in bytes. Text is expected to be
+    /// valid (Swift strings, cmark-gfm's literals); a stray byte reads as U+FFFD, length 1.
+    public static func scalar(in text: UnsafeBufferPointer<UInt8>, at i: Int) -> (value: UInt32, length: Int) {
+        let lead = UInt32(text[i])
+        func continuation(_ k: Int) -> UInt32? {
+            guard i + k < text.count, text[i + k] & 0xC0 == 0x80 else { return nil }
+            return UInt32(text[i + k] & 0x3F)
+        }
+        if lead < 0x80 { return (lead, 1) }
+        if lead >= 0xC2 && lead < 0xE0, let c1 = continuation(1) { return ((lead & 0x1F) << 6 | c1, 2) }
+        if lead >= 0xE0 && lead < 0xF0, let c1 = continuation(1), let c2 = continuation(2) {
+            return ((lead & 0x0F) << 12 | c1 << 6 | c2, 3)
+        }
+        if lead >= 0xF0 && lead < 0xF5, let c1 = continuation(1), let c2 = continuation(2), let c3 = continuation(3) {
+            return ((lead & 0x07) << 18 | c1 << 12 | c2 << 6 | c3, 4)
+        }
+        return (0xFFFD, 1)
+    }
 }

@@ -196,7 +196,7 @@ extension TermMatcher {
                 if marked {
                     // Fold the word again from its NFC form: «е» + U+0308 is «ё», read as «е».
                     buffer.removeSubrange(foldedStart...)
-                    hash = 0xcbf2_9ce4_8422_2325
+                    hash = ByteTable.emptyHash
                     simple = true
                     let word = String(decoding: UnsafeBufferPointer(rebasing: text[start..<end]), as: UTF8.self)
                     for scalar in word.precomposedStringWithCanonicalMapping.unicodeScalars {
@@ -213,7 +213,7 @@ extension TermMatcher {
                 if !Scratch.isSimple(scalar) { simple = false }
                 let before = buffer.count
                 Scratch.appendUTF8(scalar, to: &buffer)
-                for byte in buffer[before...] { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
+                for byte in buffer[before...] { hash = ByteTable.hash(hash, adding: byte) }
             }
             let count = text.count
             while i < count {
@@ -229,13 +229,13 @@ extension TermMatcher {
                         let folded = isUpper ? lead + 0x20 : lead
                         if start < 0 {
                             start = i
-                            hash = 0xcbf2_9ce4_8422_2325
+                            hash = ByteTable.emptyHash
                             simple = true
                             foldedStart = buffer.count
                             first = UInt32(folded)
                         }
                         buffer.append(folded)
-                        hash = (hash ^ UInt64(folded)) &* 0x100_0000_01b3
+                        hash = ByteTable.hash(hash, adding: folded)
                     } else if start >= 0 {
                         if marked {
                             endWord(at: i)
@@ -256,7 +256,7 @@ extension TermMatcher {
                     if folded != 0 {
                         if start < 0 {
                             start = i
-                            hash = 0xcbf2_9ce4_8422_2325
+                            hash = ByteTable.emptyHash
                             simple = true
                             foldedStart = buffer.count
                             first = folded
@@ -264,19 +264,19 @@ extension TermMatcher {
                         let b0 = UInt8(truncatingIfNeeded: 0xC0 | folded >> 6), b1 = UInt8(truncatingIfNeeded: 0x80 | folded & 0x3F)
                         buffer.append(b0)
                         buffer.append(b1)
-                        hash = (hash ^ UInt64(b0)) &* 0x100_0000_01b3
-                        hash = (hash ^ UInt64(b1)) &* 0x100_0000_01b3
+                        hash = ByteTable.hash(hash, adding: b0)
+                        hash = ByteTable.hash(hash, adding: b1)
                         i += 2
                         continue
                     }
                 }
-                let (scalar, length) = Scratch.decode(text, at: i)
+                let (scalar, length) = Characters.scalar(in: text, at: i)
                 if start >= 0, TermMatcher.isMark(scalar) {
                     marked = true                          // a combining mark continues a word
                 } else if TermMatcher.isWordScalar(scalar) {
                     if start < 0 {
                         start = i
-                        hash = 0xcbf2_9ce4_8422_2325
+                        hash = ByteTable.emptyHash
                         simple = true
                         foldedStart = buffer.count
                     }
@@ -292,25 +292,6 @@ extension TermMatcher {
         /// Below U+0300 (no combining marks, nothing NFC changes) or a Cyrillic letter.
         static func isSimple(_ v: UInt32) -> Bool {
             v < 0x300 || (v >= 0x0400 && v <= 0x04FF && !(v >= 0x0483 && v <= 0x0489))
-        }
-
-        /// The scalar at `i` and its length in bytes. Text is valid UTF-8 (Swift strings and
-        /// cmark-gfm's literals); a stray byte reads as U+FFFD, which is not a word scalar.
-        static func decode(_ text: UnsafeBufferPointer<UInt8>, at i: Int) -> (UInt32, Int) {
-            let lead = UInt32(text[i])
-            func continuation(_ k: Int) -> UInt32? {
-                guard i + k < text.count, text[i + k] & 0xC0 == 0x80 else { return nil }
-                return UInt32(text[i + k] & 0x3F)
-            }
-            if lead < 0x80 { return (lead, 1) }
-            if lead >= 0xC2 && lead < 0xE0, let c1 = continuation(1) { return ((lead & 0x1F) << 6 | c1, 2) }
-            if lead >= 0xE0 && lead < 0xF0, let c1 = continuation(1), let c2 = continuation(2) {
-                return ((lead & 0x0F) << 12 | c1 << 6 | c2, 3)
-            }
-            if lead >= 0xF0 && lead < 0xF5, let c1 = continuation(1), let c2 = continuation(2), let c3 = continuation(3) {
-                return ((lead & 0x07) << 18 | c1 << 12 | c2 << 6 | c3, 4)
-            }
-            return (0xFFFD, 1)
         }
 
         static func appendUTF8(_ v: UInt32, to buffer: inout [UInt8]) {

@@ -1,3 +1,4 @@
+import BookModel
 import Foundation
 
 /// How text becomes search words. The browser (`assets/search-core.js`) normalises and splits
@@ -40,11 +41,7 @@ public enum SearchText {
                 let lead = bytes[i]
                 if lead < 0x80 { i += 1; continue }
                 if (lead >= 0xC2 && lead <= 0xCB) || (lead >= 0xD0 && lead <= 0xD3) { i += 2; continue }
-                var v: UInt32, length: Int
-                if lead < 0xE0 { v = UInt32(lead & 0x1F); length = 2 }
-                else if lead < 0xF0 { v = UInt32(lead & 0x0F); length = 3 }
-                else { v = UInt32(lead & 0x07); length = 4 }
-                for k in 1..<length where i + k < n { v = v << 6 | UInt32(bytes[i + k] & 0x3F) }
+                let (v, length) = Characters.scalar(in: bytes, at: i)
                 if !isNFCStable(v) { stable = false; return }
                 i += length
             }
@@ -121,10 +118,7 @@ public enum SearchText {
             if lead < 0x80 {
                 let isUpper = lead &- 0x41 < 26
                 if isUpper || lead &- 0x61 < 26 || lead &- 0x30 < 10 {
-                    let before = words.buffer.count
-                    if words.pendingHyphen { words.buffer.append(UInt8(ascii: "-")) }
-                    words.buffer.append(isUpper ? lead + 0x20 : lead)
-                    words.inWord(before: before, added: 1)
+                    words.letter(isUpper ? lead + 0x20 : lead)
                 } else {
                     words.between(hyphen: lead == UInt8(ascii: "-"), body)
                 }
@@ -136,21 +130,13 @@ public enum SearchText {
                 if v <= 0x45F {
                     if v <= 0x40F { v += 0x50 } else if v <= 0x42F { v += 0x20 }
                     if v == 0x451 { v = 0x435 }                                 // ё → е
-                    let before = words.buffer.count
-                    if words.pendingHyphen { words.buffer.append(UInt8(ascii: "-")) }
-                    words.buffer.append(UInt8(0xC0 | (v >> 6)))
-                    words.buffer.append(UInt8(0x80 | (v & 0x3F)))
-                    words.inWord(before: before, added: 1)
+                    words.letter(UInt8(0xC0 | (v >> 6)), UInt8(0x80 | (v & 0x3F)))
                     i += 2
                     continue
                 }
             }
-            // Any other scalar (the text is valid UTF-8).
-            var v: UInt32, length: Int
-            if lead < 0xE0 { v = UInt32(lead & 0x1F); length = 2 }
-            else if lead < 0xF0 { v = UInt32(lead & 0x0F); length = 3 }
-            else { v = UInt32(lead & 0x07); length = 4 }
-            for k in 1..<length where i + k < n { v = v << 6 | UInt32(bytes[i + k] & 0x3F) }
+            // Any other scalar.
+            let (v, length) = bytes.withUnsafeBufferPointer { Characters.scalar(in: $0, at: i) }
             i += length
             let u = Unicode.Scalar(v) ?? "\u{FFFD}"
             let before = words.buffer.count
@@ -173,6 +159,24 @@ public enum SearchText {
         var pendingHyphen = false
 
         init() { buffer.reserveCapacity(64) }
+
+        /// A letter or digit that folds to one scalar of one or two bytes (the fast paths).
+        @inline(__always)
+        mutating func letter(_ byte: UInt8) {
+            let before = buffer.count
+            if pendingHyphen { buffer.append(UInt8(ascii: "-")) }
+            buffer.append(byte)
+            inWord(before: before, added: 1)
+        }
+
+        @inline(__always)
+        mutating func letter(_ lead: UInt8, _ continuation: UInt8) {
+            let before = buffer.count
+            if pendingHyphen { buffer.append(UInt8(ascii: "-")) }
+            buffer.append(lead)
+            buffer.append(continuation)
+            inWord(before: before, added: 1)
+        }
 
         /// A scalar of a word: `added` scalars folded into `buffer` after the pending hyphen;
         /// `before` is the count before either.
